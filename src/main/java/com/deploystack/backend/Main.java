@@ -1,0 +1,36 @@
+package com.deploystack.backend;
+
+import java.util.Arrays;
+import java.util.Map;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.logging.common.LogConfig;
+
+/** Entry point: {@code java -jar deploystack-db.jar} runs the service. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        Config config = config();
+        Application application = Application.start(config, System.getenv());
+        Runtime.getRuntime().addShutdownHook(new Thread(application::close, "shutdown"));
+        System.getLogger(Main.class.getName()).log(System.Logger.Level.INFO,
+                "DeployStack database service listening on port " + application.port());
+    }
+
+    /** {@code config/application.yaml} (optional) over built-in defaults; environment variables override both. */
+    static Config config() {
+        return Config.builder()
+                .sources(ConfigSources.file("config/application.yaml").optional(),
+                         ConfigSources.create(Map.of(
+                                 "server.port", "3000",
+                                 "server.host", "0.0.0.0",
+                                 "server.shutdown-hook", "false",
+                                 "server.connection-options.tcp-no-delay", "true")))
+                .build();
+    }
+}

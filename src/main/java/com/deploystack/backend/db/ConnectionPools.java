@@ -1,0 +1,43 @@
+package com.deploystack.backend.db;
+
+import java.sql.SQLException;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.jdbc.JdbcClientBuilder;
+
+/** Builds the HikariCP pool and the Helidon DbClient over it. */
+final class ConnectionPools {
+
+    private ConnectionPools() {
+    }
+
+    /** A pool that starts even when PostgreSQL is down and recovers by itself when it returns. */
+    static HikariDataSource pool(DatabaseSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("deploystack");
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setDataSourceProperties(settings.driverProperties());
+        config.setMaximumPoolSize(settings.pool().maximumSize());
+        config.setMinimumIdle(settings.pool().minimumIdle());
+        config.setConnectionTimeout(settings.pool().connectionTimeout().toMillis());
+        config.setValidationTimeout(settings.pool().validationTimeout().toMillis());
+        config.setInitializationFailTimeout(-1);
+        config.setAutoCommit(true);
+        return new HikariDataSource(config);
+    }
+
+    static DbClient client(HikariDataSource pool) {
+        return JdbcClientBuilder.create()
+                .connectionPool(() -> {
+                    try {
+                        return pool.getConnection();
+                    } catch (SQLException e) {
+                        throw new DbClientException("PostgreSQL is unreachable: " + e.getMessage(), e);
+                    }
+                })
+                .build();
+    }
+}

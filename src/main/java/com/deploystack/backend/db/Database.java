@@ -1,0 +1,66 @@
+package com.deploystack.backend.db;
+
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.helidon.dbclient.DbClient;
+
+/**
+ * The database as the rest of the service sees it: its configuration, its phase, and (when configured)
+ * the pool and the DbClient. Handlers call {@link #client()} per request, the spec's {@code getDb()}.
+ */
+public final class Database implements AutoCloseable {
+
+    private final DatabaseConfiguration configuration;
+    private final PhaseMachine phases;
+    private final Optional<HikariDataSource> pool;
+    private final Optional<DbClient> client;
+
+    private Database(DatabaseConfiguration configuration, PhaseMachine phases, Optional<HikariDataSource> pool) {
+        this.configuration = configuration;
+        this.phases = phases;
+        this.pool = pool;
+        this.client = pool.map(ConnectionPools::client);
+    }
+
+    /** A database in CONFIGURED (with a pool) when the settings are usable, else in UNCONFIGURED. */
+    public static Database create(DatabaseConfiguration configuration) {
+        return configuration.settings()
+                .map(settings -> new Database(configuration, PhaseMachine.configured(),
+                                              Optional.of(ConnectionPools.pool(settings))))
+                .orElseGet(() -> new Database(configuration, PhaseMachine.unconfigured(), Optional.empty()));
+    }
+
+    /** The DbClient for this request; before INITIALIZED a {@link DatabaseNotAvailableException} (answered 503). */
+    public DbClient client() {
+        if (phases.phase() != Phase.INITIALIZED) {
+            throw new DatabaseNotAvailableException();
+        }
+        return client.orElseThrow(DatabaseNotAvailableException::new);
+    }
+
+    /** The pool, for setup, migrations and health probes; empty while UNCONFIGURED. */
+    public Optional<DataSource> dataSource() {
+        return pool.map(DataSource.class::cast);
+    }
+
+    public Optional<DatabaseSettings> settings() {
+        return configuration.settings();
+    }
+
+    public DatabaseConfiguration configuration() {
+        return configuration;
+    }
+
+    public PhaseMachine phases() {
+        return phases;
+    }
+
+    @Override
+    public void close() {
+        client.ifPresent(DbClient::close);
+        pool.ifPresent(HikariDataSource::close);
+    }
+}

@@ -1,0 +1,231 @@
+package com.deploystack.backend.db;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+import javax.sql.DataSource;
+
+/**
+ * Initializes the database: the setup requested over HTTP, and the catch-up at every start.
+ *
+ * <p>Setup is one transaction under the migration lock: pending scripts, the setup marker, then the
+ * selection file written atomically just before commit. Any failure rolls everything back, removes
+ * nothing that existed, writes no file, and leaves setup retryable. The "already performed?" check runs
+ * inside the lock and reads the marker in the database, so every replica agrees.
+ */
+public final class DatabaseInitializer {
+
+    private static final System.Logger LOG = System.getLogger(DatabaseInitializer.class.getName());
+
+    /** What a setup request achieved. */
+    public enum SetupResult { PERFORMED, ALREADY_PERFORMED }
+
+    private final Database database;
+    private final Migrator migrator;
+    private final SelectionFile selectionFile;
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private volatile SelectionFile.Content selection;
+
+    public DatabaseInitializer(Database database, Migrator migrator, SelectionFile selectionFile) {
+        this.database = database;
+        this.migrator = migrator;
+        this.selectionFile = selectionFile;
+        this.selection = selectionFile.read();
+        if (selection instanceof SelectionFile.Corrupt corrupt) {
+            LOG.log(Level.WARNING, corrupt.problem() + "; it is left as it is. Fix or remove it.");
+        }
+    }
+
+    /** The selection file as last read or written (read once at start, not per request). */
+    public SelectionFile.Content selection() {
+        return selection;
+    }
+
+    /** Performs setup once for the whole database, whichever replica or thread asks first. */
+    public SetupResult setup() {
+        DataSource dataSource = database.dataSource()
+                .orElseThrow(() -> SetupException.notConfigured(database.configuration()));
+        lock.lock();
+        try {
+            if (database.phases().phase() == Phase.INITIALIZED) {
+                return SetupResult.ALREADY_PERFORMED;
+            }
+            if (selection instanceof SelectionFile.Corrupt corrupt) {
+                throw SetupException.failed(corrupt.problem() + ". It was not overwritten: fix or remove it,"
+                                            + " then retry setup.", null);
+            }
+            try (Connection connection = dataSource.getConnection()) {
+                return setup(connection, dataSource);
+            } catch (SQLException e) {
+                throw unreachableOrFailed(e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * At start: when the selection file or the database marker says setup was performed, applies pending
+     * migrations and becomes INITIALIZED; otherwise stays CONFIGURED and waits for setup.
+     *
+     * @throws SQLException when PostgreSQL cannot be reached (the caller retries)
+     */
+    public void resumeAtStartup() throws SQLException {
+        Optional<DataSource> dataSource = database.dataSource();
+        if (dataSource.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            Phase phase = database.phases().phase();
+            if (phase == Phase.INITIALIZED) {
+                return;
+            }
+            boolean fileSaysSetUp = selection instanceof SelectionFile.Selected;
+            if (!fileSaysSetUp && phase != Phase.FAILED && !markerPresent(dataSource.get())) {
+                LOG.log(Level.INFO, "Database is configured but not set up yet: open /setup or POST /api/db/setup");
+                return;
+            }
+            bringUpToDate(dataSource.get());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private SetupResult setup(Connection connection, DataSource dataSource) throws SQLException {
+        connection.setAutoCommit(false);
+        boolean began = false;
+        try {
+            MigrationLock.acquire(connection);
+            if (SetupMarker.exists(connection)) {
+                connection.commit();
+                bringUpToDate(dataSource);
+                return SetupResult.ALREADY_PERFORMED;
+            }
+            database.phases().beginInitializing("migrations");
+            began = true;
+            for (Migrator.Script script : migrator.pending(connection)) {
+                migrator.apply(connection, script);
+            }
+            database.phases().step("finishing");
+            Instant selectedAt = Instant.now();
+            SetupMarker.record(connection, selectedAt);
+            selectionFile.write(selectedAt);
+            try {
+                connection.commit();
+            } catch (SQLException e) {
+                selectionFile.delete();
+                throw e;
+            }
+            selection = new SelectionFile.Selected(SelectionFile.TYPE, selectedAt, SelectionFile.VERSION);
+            database.phases().initialized();
+            LOG.log(Level.INFO, "Database setup performed; selection written to " + selectionFile.path());
+            return SetupResult.PERFORMED;
+        } catch (SQLException | IOException | RuntimeException e) {
+            rollback(connection);
+            SetupException failure = describe(e);
+            if (began) {
+                database.phases().failed(failure.getMessage());
+            }
+            LOG.log(Level.WARNING, "Database setup failed: " + failure.getMessage());
+            throw failure;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** Applies pending scripts (each atomically, under the lock) and makes sure the marker exists. */
+    private void bringUpToDate(DataSource dataSource) throws SQLException {
+        database.phases().beginInitializing("migrations");
+        try (Connection connection = dataSource.getConnection()) {
+            migrator.up(connection);
+            database.phases().step("finishing");
+            connection.setAutoCommit(false);
+            try {
+                MigrationLock.acquire(connection);
+                SetupMarker.record(connection, selectedAt());
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection);
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+            database.phases().initialized();
+            LOG.log(Level.INFO, "Database initialized; migrations are up to date");
+        } catch (SQLException e) {
+            database.phases().failed(unreachableOrFailed(e).getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            database.phases().failed(e.getMessage());
+            LOG.log(Level.ERROR, "Database initialization failed: " + e.getMessage());
+        }
+    }
+
+    private SetupException describe(Exception e) {
+        return switch (e) {
+            case SetupException setupException -> setupException;
+            case SQLException sql -> unreachableOrFailed(sql);
+            case IOException io -> SetupException.failed("Could not write " + selectionFile.path() + ": "
+                                                         + io.getMessage() + ". Nothing was written.", io);
+            case MigrationException migration -> SetupException.failed(migration.getMessage(), migration);
+            default -> SetupException.failed("Setup failed: " + e.getMessage(), e);
+        };
+    }
+
+    private Instant selectedAt() {
+        return selection instanceof SelectionFile.Selected selected ? selected.selectedAt() : Instant.now();
+    }
+
+    private static boolean markerPresent(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return SetupMarker.exists(connection);
+        }
+    }
+
+    private SetupException unreachableOrFailed(SQLException e) {
+        if (isUnreachable(e)) {
+            String where = database.settings().map(s -> s.host() + ":" + s.port()).orElse("the configured address");
+            return SetupException.unreachable("PostgreSQL is unreachable at " + where + ": " + rootMessage(e)
+                                              + ". Check that it is running and that the POSTGRES_* settings are"
+                                              + " right; nothing was written.", e);
+        }
+        return SetupException.failed("Database error during setup: " + e.getMessage() + ". Nothing was written.", e);
+    }
+
+    /** A connection failure (SQLSTATE class 08, 57P0x shutdown/startup, or a pool timeout). */
+    public static boolean isUnreachable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
+    }
+
+    private static void rollback(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; PostgreSQL rolls back and releases the lock with it
+        }
+    }
+}

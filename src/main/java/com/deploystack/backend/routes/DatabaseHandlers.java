@@ -1,0 +1,106 @@
+package com.deploystack.backend.routes;
+
+import java.util.Set;
+
+import com.deploystack.backend.db.Database;
+import com.deploystack.backend.db.DatabaseConfiguration;
+import com.deploystack.backend.db.DatabaseInitializer;
+import com.deploystack.backend.db.Phase;
+import com.deploystack.backend.db.PhaseMachine;
+import com.deploystack.backend.db.SelectionFile;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+/** {@code GET /api/db/status} and {@code POST /api/db/setup}, answering exactly as the spec shows. */
+final class DatabaseHandlers {
+
+    static final String SETUP_SUCCESSFUL =
+            "Database setup successful. All services have been initialized and are ready to use.";
+    static final String ALREADY_PERFORMED = "Database setup has already been performed.";
+    private static final Set<String> SETUP_FIELDS = Set.of("type");
+
+    private final Database database;
+    private final DatabaseInitializer initializer;
+    private final long bodyLimit;
+
+    DatabaseHandlers(Database database, DatabaseInitializer initializer, long bodyLimit) {
+        this.database = database;
+        this.initializer = initializer;
+        this.bodyLimit = bodyLimit;
+    }
+
+    void status(ServerRequest request, ServerResponse response) {
+        PhaseMachine.State state = database.phases().current();
+        DatabaseConfiguration configuration = database.configuration();
+        boolean configured = state.phase() != Phase.UNCONFIGURED;
+        JsonObjectBuilder json = Json.createObjectBuilder()
+                .add("configured", configured)
+                .add("initialized", state.phase() == Phase.INITIALIZED);
+        if (configured) {
+            json.add("dialect", SelectionFile.TYPE);
+        } else {
+            json.addNull("dialect");
+        }
+        json.add("phase", state.phase().name())
+                .add("mode", configuration.mode().name().toLowerCase(java.util.Locale.ROOT));
+        if (!state.step().isEmpty()) {
+            json.add("step", state.step());
+        }
+        if (!configuration.missing().isEmpty()) {
+            json.add("missing", Json.createArrayBuilder(configuration.missing()));
+        }
+        String error = !state.reason().isEmpty() ? state.reason()
+                : !configured ? "Database is not configured: " + configuration.problems() + "."
+                : initializer.selection() instanceof SelectionFile.Corrupt corrupt ? corrupt.problem()
+                : "";
+        if (!error.isEmpty()) {
+            json.add("error", error);
+        }
+        response.send(json.build());
+    }
+
+    void setup(ServerRequest request, ServerResponse response) {
+        JsonObject body = JsonBodies.readObject(request, bodyLimit);
+        Set<String> unknown = new java.util.TreeSet<>(body.keySet());
+        unknown.removeAll(SETUP_FIELDS);
+        if (!unknown.isEmpty()) {
+            throw new ApiException(Status.BAD_REQUEST_400, "Unknown field" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown) + "; the request accepts only \"type\".");
+        }
+        JsonValue type = body.get("type");
+        if (type == null || type == JsonValue.NULL) {
+            throw new ApiException(Status.BAD_REQUEST_400, "Field \"type\" is required, e.g. {\"type\":\"postgresql\"}.");
+        }
+        if (!(type instanceof JsonString typeName)) {
+            throw new ApiException(Status.BAD_REQUEST_400, "Field \"type\" must be a string.");
+        }
+        if (!SelectionFile.TYPE.equals(typeName.getString())) {
+            throw new ApiException(Status.BAD_REQUEST_400, "Unsupported database type \"" + printable(typeName.getString())
+                    + "\"; the only supported type is \"postgresql\".");
+        }
+        DatabaseInitializer.SetupResult result = initializer.setup();
+        if (result == DatabaseInitializer.SetupResult.ALREADY_PERFORMED) {
+            response.status(Status.CONFLICT_409).send(Json.createObjectBuilder()
+                                                              .add("message", ALREADY_PERFORMED)
+                                                              .add("database_type", SelectionFile.TYPE)
+                                                              .build());
+            return;
+        }
+        response.send(Json.createObjectBuilder()
+                              .add("message", SETUP_SUCCESSFUL)
+                              .add("restart_required", false)
+                              .add("database_type", SelectionFile.TYPE)
+                              .build());
+    }
+
+    private static String printable(String value) {
+        String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+        return shown.replaceAll("[\\p{Cntrl}\"\\\\]", "?");
+    }
+}

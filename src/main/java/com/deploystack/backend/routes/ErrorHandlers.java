@@ -1,0 +1,54 @@
+package com.deploystack.backend.routes;
+
+import java.lang.System.Logger.Level;
+
+import com.deploystack.backend.db.DatabaseNotAvailableException;
+import com.deploystack.backend.db.SetupException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+
+/** Turns exceptions into JSON error bodies; no stack trace, SQL or secret ever reaches a response. */
+final class ErrorHandlers {
+
+    private static final System.Logger LOG = System.getLogger(ErrorHandlers.class.getName());
+
+    private ErrorHandlers() {
+    }
+
+    static void api(ServerRequest request, ServerResponse response, ApiException e) {
+        send(response, e.status(), Json.createObjectBuilder().add("error", e.getMessage()));
+    }
+
+    static void databaseNotAvailable(ServerRequest request, ServerResponse response, DatabaseNotAvailableException e) {
+        send(response, Status.SERVICE_UNAVAILABLE_503, Json.createObjectBuilder().add("error", e.getMessage()));
+    }
+
+    static void setup(ServerRequest request, ServerResponse response, SetupException e) {
+        Status status = switch (e.kind()) {
+            case NOT_CONFIGURED -> Status.BAD_REQUEST_400;
+            case UNREACHABLE -> Status.SERVICE_UNAVAILABLE_503;
+            case FAILED -> Status.INTERNAL_SERVER_ERROR_500;
+        };
+        JsonObjectBuilder body = Json.createObjectBuilder().add("error", e.getMessage());
+        if (!e.missing().isEmpty() || !e.invalid().isEmpty()) {
+            body.add("details", Json.createObjectBuilder()
+                    .add("missing", Json.createArrayBuilder(e.missing()))
+                    .add("invalid", Json.createArrayBuilder(e.invalid())));
+        }
+        send(response, status, body);
+    }
+
+    static void unexpected(ServerRequest request, ServerResponse response, Exception e) {
+        LOG.log(Level.ERROR, "Unexpected error on " + request.prologue().method().text() + " "
+                             + request.path().path() + ": " + e.getClass().getName());
+        send(response, Status.INTERNAL_SERVER_ERROR_500,
+             Json.createObjectBuilder().add("error", "Internal server error."));
+    }
+
+    private static void send(ServerResponse response, Status status, JsonObjectBuilder body) {
+        response.status(status).send(body.build());
+    }
+}
