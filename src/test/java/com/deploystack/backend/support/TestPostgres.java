@@ -1,0 +1,121 @@
+package com.deploystack.backend.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * One PostgreSQL for the whole test run: an embedded server by default, or the server named by
+ * {@code TEST_POSTGRES_HOST} (with {@code TEST_POSTGRES_PORT}, {@code TEST_POSTGRES_USER},
+ * {@code TEST_POSTGRES_PASSWORD}). Each test class asks for a fresh database of its own.
+ */
+public final class TestPostgres {
+
+    /** A password that must never show up in a log line or a response. */
+    public static final String PASSWORD = "Sup3r-Secret-Test-Pa55word";
+
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static volatile TestPostgres instance;
+
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+
+    private TestPostgres(String host, int port, String user, String password) {
+        this.host = host;
+        this.port = port;
+        this.user = user;
+        this.password = password;
+    }
+
+    public static synchronized TestPostgres get() {
+        if (instance == null) {
+            String external = System.getenv("TEST_POSTGRES_HOST");
+            if (external != null && !external.isBlank()) {
+                instance = new TestPostgres(external,
+                                            Integer.parseInt(System.getenv().getOrDefault("TEST_POSTGRES_PORT", "5432")),
+                                            System.getenv().getOrDefault("TEST_POSTGRES_USER", "postgres"),
+                                            System.getenv().getOrDefault("TEST_POSTGRES_PASSWORD", PASSWORD));
+            } else {
+                instance = startEmbedded();
+            }
+        }
+        return instance;
+    }
+
+    public boolean external() {
+        return System.getenv("TEST_POSTGRES_HOST") != null && !System.getenv("TEST_POSTGRES_HOST").isBlank();
+    }
+
+    private static TestPostgres startEmbedded() {
+        try {
+            Path data = Files.createTempDirectory("test-postgres");
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(data)
+                    .setCleanDataDirectory(true)
+                    .setServerConfig("max_connections", "400")
+                    .start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    postgres.close();
+                } catch (IOException ignored) {
+                    // the JVM is exiting
+                }
+            }));
+            return new TestPostgres("localhost", postgres.getPort(), "postgres", PASSWORD);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates a new, empty database and returns its name. */
+    public String createDatabase(String prefix) {
+        String name = (prefix.toLowerCase().replaceAll("[^a-z0-9]", "_") + "_" + ProcessHandle.current().pid() + "_"
+                       + DATABASES.incrementAndGet());
+        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return name;
+    }
+
+    /** The {@code POSTGRES_*} variables that point the service at {@code database}. */
+    public Map<String, String> environment(String database) {
+        Map<String, String> env = new HashMap<>();
+        env.put("POSTGRES_HOST", host);
+        env.put("POSTGRES_PORT", Integer.toString(port));
+        env.put("POSTGRES_DATABASE", database);
+        env.put("POSTGRES_USER", user);
+        env.put("POSTGRES_PASSWORD", password);
+        env.put("POSTGRES_SSL", "false");
+        return env;
+    }
+
+    public Connection connect(String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database, properties);
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+}
