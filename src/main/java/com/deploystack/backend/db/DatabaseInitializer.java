@@ -128,7 +128,7 @@ public final class DatabaseInitializer {
             LOG.log(Level.INFO, "Database setup performed; selection written to " + selectionFile.path());
             return SetupResult.PERFORMED;
         } catch (SQLException | IOException | RuntimeException e) {
-            rollback(connection);
+            Catalog.rollbackQuietly(connection);
             SetupException failure = describe(e);
             if (began) {
                 database.phases().failed(failure.getMessage());
@@ -136,7 +136,7 @@ public final class DatabaseInitializer {
             LOG.log(Level.WARNING, "Database setup failed: " + failure.getMessage());
             throw failure;
         } finally {
-            connection.setAutoCommit(true);
+            Catalog.autoCommitQuietly(connection, true);
         }
     }
 
@@ -152,10 +152,10 @@ public final class DatabaseInitializer {
                 SetupMarker.record(connection, selectedAt());
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                rollback(connection);
+                Catalog.rollbackQuietly(connection);
                 throw e;
             } finally {
-                connection.setAutoCommit(true);
+                Catalog.autoCommitQuietly(connection, true);
             }
             database.phases().initialized();
             LOG.log(Level.INFO, "Database initialized; migrations are up to date");
@@ -219,13 +219,5 @@ public final class DatabaseInitializer {
             root = root.getCause();
         }
         return String.valueOf(root.getMessage());
-    }
-
-    private static void rollback(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; PostgreSQL rolls back and releases the lock with it
-        }
     }
 }

@@ -182,10 +182,10 @@ public final class Migrator {
                 applied.add(pending.getFirst());
             }
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            Catalog.rollbackQuietly(connection);
             throw e;
         } finally {
-            connection.setAutoCommit(autoCommit);
+            Catalog.autoCommitQuietly(connection, autoCommit);
         }
     }
 
@@ -213,22 +213,19 @@ public final class Migrator {
             connection.commit();
             return script;
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            Catalog.rollbackQuietly(connection);
             throw e;
         } finally {
-            connection.setAutoCommit(autoCommit);
+            Catalog.autoCommitQuietly(connection, autoCommit);
         }
     }
 
     private Map<BigDecimal, Applied> applied(Connection connection) throws SQLException {
         Map<BigDecimal, Applied> applied = new LinkedHashMap<>();
+        if (!Catalog.tableExists(connection, CHANGELOG)) {
+            return applied;
+        }
         try (Statement statement = connection.createStatement()) {
-            try (ResultSet exists = statement.executeQuery("SELECT to_regclass('" + CHANGELOG + "') IS NOT NULL")) {
-                exists.next();
-                if (!exists.getBoolean(1)) {
-                    return applied;
-                }
-            }
             try (ResultSet rows = statement.executeQuery(
                     "SELECT id, applied_at, description, checksum FROM " + CHANGELOG + " ORDER BY id")) {
                 while (rows.next()) {

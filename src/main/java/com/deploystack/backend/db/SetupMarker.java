@@ -15,13 +15,8 @@ final class SetupMarker {
     }
 
     static boolean exists(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery(
-                     "SELECT to_regclass('deploystack_setup') IS NOT NULL")) {
-            row.next();
-            if (!row.getBoolean(1)) {
-                return false;
-            }
+        if (!Catalog.tableExists(connection, "deploystack_setup")) {
+            return false;
         }
         try (Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery("SELECT EXISTS (SELECT 1 FROM deploystack_setup)")) {

@@ -26,6 +26,7 @@ public final class TestPostgres {
     public static final String PASSWORD = "Sup3r-Secret-Test-Pa55word";
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    private final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static volatile TestPostgres instance;
 
     private final String host;
@@ -48,6 +49,7 @@ public final class TestPostgres {
                                             Integer.parseInt(System.getenv().getOrDefault("TEST_POSTGRES_PORT", "5432")),
                                             System.getenv().getOrDefault("TEST_POSTGRES_USER", "postgres"),
                                             System.getenv().getOrDefault("TEST_POSTGRES_PASSWORD", PASSWORD));
+                Runtime.getRuntime().addShutdownHook(new Thread(instance::dropCreatedDatabases));
             } else {
                 instance = startEmbedded();
             }
@@ -89,7 +91,19 @@ public final class TestPostgres {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+        created.add(name);
         return name;
+    }
+
+    /** On an external server, the databases this run created are dropped when the JVM exits. */
+    private void dropCreatedDatabases() {
+        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+            for (String name : created) {
+                statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            }
+        } catch (SQLException ignored) {
+            // best effort: the server may already be gone
+        }
     }
 
     /** The {@code POSTGRES_*} variables that point the service at {@code database}. */

@@ -34,6 +34,10 @@ public final class TestService implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    static {
+        LogCapture.install();
+    }
+
     private final Application application;
     private final String base;
 

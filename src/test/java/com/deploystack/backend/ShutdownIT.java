@@ -1,0 +1,75 @@
+package com.deploystack.backend;
+
+import java.net.Socket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.deploystack.backend.support.ServiceProcess;
+import com.deploystack.backend.support.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The packaged jar: one-command start on the embedded server, and a clean stop on SIGTERM. */
+class ShutdownIT {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void theJarRunsOnItsEmbeddedServerAndSigtermStopsIt() throws Exception {
+        Path data = work.resolve("persistent_data");
+        try (ServiceProcess service = ServiceProcess.start(Map.of(), data)) {
+            service.awaitHttp(Duration.ofSeconds(90));
+            int postgresPort = Integer.parseInt(service.awaitOutput(
+                    Pattern.compile("Embedded PostgreSQL listening on localhost:(\\d+)"), Duration.ofSeconds(30)));
+            assertThat(service.get("/api/db/status").body(), containsString("\"configured\":true"));
+            assertThat(service.setup().statusCode(), is(200));
+            new Socket("localhost", postgresPort).close();
+
+            service.terminate(Duration.ofSeconds(30));
+            assertThrows(java.io.IOException.class, () -> new Socket("localhost", postgresPort).close(),
+                         "the embedded PostgreSQL stops with the service");
+            assertThat(service.output(), not(containsString("Exception")));
+        }
+        try (ServiceProcess again = ServiceProcess.start(Map.of(), data)) {
+            again.awaitHttp(Duration.ofSeconds(90));
+            again.awaitOutput(Pattern.compile("(Database initialized)"), Duration.ofSeconds(60));
+            assertThat(again.get("/api/db/status").body(), containsString("\"initialized\":true"));
+        }
+    }
+
+    @Test
+    void sigtermClosesEveryPooledConnection() throws Exception {
+        TestPostgres postgres = TestPostgres.get();
+        String database = postgres.createDatabase("shutdown");
+        try (ServiceProcess service = ServiceProcess.start(postgres.environment(database), work.resolve("data"))) {
+            service.awaitHttp(Duration.ofSeconds(60));
+            assertThat(service.setup().statusCode(), is(200));
+            assertThat(connectionsOf(database), org.hamcrest.Matchers.greaterThan(0L));
+            service.terminate(Duration.ofSeconds(30));
+            assertThat(connectionsOf(database), is(0L));
+            assertThat(service.output(), not(containsString(TestPostgres.PASSWORD)));
+        }
+    }
+
+    private static long connectionsOf(String database) throws Exception {
+        try (Connection connection = TestPostgres.get().connect("postgres");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '"
+                                                     + database + "' AND application_name LIKE 'deploystack-db%'")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}
