@@ -98,7 +98,7 @@ public final class Application implements AutoCloseable {
         return new Application(embedded, database, initializer, config);
     }
 
-    private static DatabaseSettings.PoolSettings poolSettings(Config db) {
+    static DatabaseSettings.PoolSettings poolSettings(Config db) {
         return new DatabaseSettings.PoolSettings(
                 db.get("pool.size").asInt().orElse(10),
                 db.get("pool.idle").asInt().orElse(2),

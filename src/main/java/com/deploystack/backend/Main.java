@@ -14,6 +14,16 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("migrate")) {
+            System.exit(new MigrateCommand(config(), System.getenv(), System.out, System.err)
+                                .run(Arrays.asList(args).subList(1, args.length)));
+        }
+        if (args.length > 0) {
+            System.err.println("Unknown arguments " + Arrays.toString(args) + "\n"
+                               + "Usage: java -jar deploystack-db.jar            run the service\n"
+                               + "       java -jar deploystack-db.jar migrate …  manage migrations (migrate for help)");
+            System.exit(MigrateCommand.USAGE);
+        }
         LogConfig.configureRuntime();
         Config config = config();
         Application application = Application.start(config, System.getenv());

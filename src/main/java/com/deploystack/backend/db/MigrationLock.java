@@ -17,12 +17,20 @@ public final class MigrationLock {
     private MigrationLock() {
     }
 
-    /** Waits for the lock inside the current transaction of {@code connection} (autoCommit must be off). */
+    /**
+     * Waits for the lock inside the current transaction of {@code connection} (autoCommit must be off).
+     * On PostgreSQL 14+ the transaction also checks every second that its client is still connected, so a
+     * holder killed in the middle of a long statement releases the lock within a second, not when the
+     * statement ends.
+     */
     public static void acquire(Connection connection) throws SQLException {
         if (connection.getAutoCommit()) {
             throw new IllegalStateException("the migration lock must be taken inside a transaction");
         }
         try (Statement statement = connection.createStatement()) {
+            if (connection.getMetaData().getDatabaseMajorVersion() >= 14) {
+                statement.execute("SET LOCAL client_connection_check_interval = 1000");
+            }
             statement.execute("SELECT pg_advisory_xact_lock(" + KEY + ")");
         }
     }

@@ -47,7 +47,7 @@ public final class Migrator {
     public record ScriptStatus(BigDecimal id, String description, String appliedAt, State state) {
     }
 
-    private record Applied(BigDecimal id, String description, String appliedAt, String checksum) {
+    private record Applied(BigDecimal id, String appliedAt, String description, String checksum) {
     }
 
     private static final String CHANGELOG = "changelog";

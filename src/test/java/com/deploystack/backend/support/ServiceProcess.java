@@ -36,20 +36,52 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             int port = freePort();
             Path log = Files.createTempFile(data.getParent(), "service", ".log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", jar().toString()));
-            command.addAll(List.of(args));
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            builder.environment().keySet().removeIf(name -> name.startsWith("POSTGRES_") || name.startsWith("TEST_"));
-            builder.environment().putAll(env);
+            ProcessBuilder builder = command(env, log, args);
             builder.environment().put("SERVER_PORT", Integer.toString(port));
             builder.environment().put("PATHS_DATA", data.toString());
             return new ServiceProcess(builder.start(), log, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What a command-line run printed and returned. */
+    public record Result(int exitCode, String output) {
+    }
+
+    /** Runs the jar with {@code args} (e.g. {@code migrate status}) to completion. */
+    public static Result run(Map<String, String> env, Duration timeout, String... args) {
+        try {
+            Path log = Files.createTempFile("command", ".log");
+            Process process = command(env, log, args).start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("command " + List.of(args) + " did not finish within " + timeout);
+            }
+            String output = Files.readString(log);
+            Files.delete(log);
+            return new Result(process.exitValue(), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the jar with {@code args} without waiting; the caller waits or kills. */
+    public static Process launch(Map<String, String> env, Path log, String... args) throws IOException {
+        return command(env, log, args).start();
+    }
+
+    private static ProcessBuilder command(Map<String, String> env, Path log, String... args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("POSTGRES_") || name.startsWith("TEST_"));
+        builder.environment().putAll(env);
+        return builder;
     }
 
     public static Path jar() {
