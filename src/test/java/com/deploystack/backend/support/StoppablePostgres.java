@@ -70,5 +70,10 @@ public final class StoppablePostgres implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        try (var files = Files.walk(data)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory: best effort
+        }
     }
 }
