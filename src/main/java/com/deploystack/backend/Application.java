@@ -18,7 +18,9 @@ import com.deploystack.backend.db.Migrator;
 import com.deploystack.backend.db.SelectionFile;
 import com.deploystack.backend.health.DatabaseReadinessCheck;
 import com.deploystack.backend.health.StartupCheck;
+import com.deploystack.backend.routes.AdminToken;
 import com.deploystack.backend.routes.Routes;
+import com.deploystack.backend.services.ExpiredTokenSweeper;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -37,10 +39,11 @@ public final class Application implements AutoCloseable {
     private final Database database;
     private final WebServer server;
     private final Thread startup;
+    private final ExpiredTokenSweeper sweeper;
     private volatile boolean started;
 
     private Application(Optional<EmbeddedDatabase> embedded, Database database, DatabaseInitializer initializer,
-                        Config config) {
+                        AdminToken adminToken, Config config) {
         this.embedded = embedded;
         this.database = database;
         Config health = config.get("health.probe");
@@ -56,14 +59,16 @@ public final class Application implements AutoCloseable {
                                      .addCheck(new StartupCheck(() -> started))
                                      .build())
                 .build();
-        long setupBodyLimit = config.get("db.setup.limit").asLong().orElse(65536L);
+        long bodyLimit = config.get("db.setup.limit").asLong().orElse(65536L);
         this.server = WebServer.builder()
                 .config(config.get("server"))
                 .addFeature(observe)
-                .routing(routing -> Routes.register(routing, database, initializer, setupBodyLimit))
+                .routing(routing -> Routes.register(routing, database, initializer, adminToken, bodyLimit))
                 .build()
                 .start();
         this.startup = Thread.ofVirtual().name("database-startup").start(() -> resume(initializer));
+        this.sweeper = ExpiredTokenSweeper.start(
+                database, Duration.ofSeconds(config.get("tokens.sweep.interval").asLong().orElse(3600L)));
     }
 
     /** Starts the service with {@code config} and the process environment {@code env}. */
@@ -95,7 +100,7 @@ public final class Application implements AutoCloseable {
         Database database = Database.create(configuration);
         DatabaseInitializer initializer = new DatabaseInitializer(database, new Migrator(migrations),
                                                                   new SelectionFile(dataDirectory));
-        return new Application(embedded, database, initializer, config);
+        return new Application(embedded, database, initializer, AdminToken.load(env, dataDirectory), config);
     }
 
     static DatabaseSettings.PoolSettings poolSettings(Config db) {
@@ -143,6 +148,7 @@ public final class Application implements AutoCloseable {
     public void close() {
         server.stop();
         startup.interrupt();
+        sweeper.close();
         database.close();
         embedded.ifPresent(postgres -> {
             try {

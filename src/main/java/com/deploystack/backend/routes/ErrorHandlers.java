@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.SetupException;
+import io.helidon.dbclient.DbClientException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -18,12 +19,29 @@ final class ErrorHandlers {
     private ErrorHandlers() {
     }
 
+    /**
+     * The database routes ({@code /api/db/…}) answer the spec's {@code {"error":…}}; the management routes
+     * DeployStack's envelope {@code {"success":false,"error":…}}.
+     */
     static void api(ServerRequest request, ServerResponse response, ApiException e) {
-        send(response, e.status(), Json.createObjectBuilder().add("error", e.getMessage()));
+        if (request.path().path().startsWith("/api/db/")) {
+            send(response, e.status(), Json.createObjectBuilder().add("error", e.getMessage()));
+        } else {
+            response.status(e.status()).send(Envelope.error(e.getMessage()));
+        }
     }
 
     static void databaseNotAvailable(ServerRequest request, ServerResponse response, DatabaseNotAvailableException e) {
-        send(response, Status.SERVICE_UNAVAILABLE_503, Json.createObjectBuilder().add("error", e.getMessage()));
+        response.status(Status.SERVICE_UNAVAILABLE_503).send(Envelope.error(e.getMessage()));
+    }
+
+    static void database(ServerRequest request, ServerResponse response, DbClientException e) {
+        ApiException answer = DatabaseErrors.describe(e);
+        if (answer.status().code() >= 500) {
+            LOG.log(Level.WARNING, request.prologue().method().text() + " " + request.path().path() + " failed: "
+                                   + answer.getMessage());
+        }
+        api(request, response, answer);
     }
 
     static void setup(ServerRequest request, ServerResponse response, SetupException e) {

@@ -44,9 +44,8 @@ class OutageTest {
         assertThat(service.get("/observe/health/ready").status(), is(503));
         assertThat(service.get("/observe/health/started").status(), is(200));
         assertThat(service.setup().status(), is(200));
-        TestService.Response ready = service.get("/observe/health/ready");
-        assertThat(ready.status(), is(200));
-        assertThat(ready.json().getString("status"), is("UP"));
+        awaitStatus("/observe/health/ready", 200, System.nanoTime(), Duration.ofSeconds(10));
+        assertThat(service.get("/observe/health/ready").json().getString("status"), is("UP"));
 
         postgres.stop();
         long stoppedAt = System.nanoTime();

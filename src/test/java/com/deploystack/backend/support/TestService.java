@@ -85,6 +85,20 @@ public final class TestService implements AutoCloseable {
         return send(request);
     }
 
+    /** Any method, with an optional JSON body and extra headers given as name, value, name, value… */
+    public Response request(String method, String path, String jsonBody, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request);
+    }
+
     public Response setup() {
         return post("/api/db/setup", "application/json", "{\"type\":\"postgresql\"}");
     }

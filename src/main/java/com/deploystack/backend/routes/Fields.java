@@ -1,0 +1,63 @@
+package com.deploystack.backend.routes;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.helidon.http.Status;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+/** Validation of JSON request fields, each failure a 400 naming the field. */
+final class Fields {
+
+    private Fields() {
+    }
+
+    static void onlyKnown(JsonObject body, Set<String> allowed) {
+        Set<String> unknown = new TreeSet<>(body.keySet());
+        unknown.removeAll(allowed);
+        if (!unknown.isEmpty()) {
+            throw badRequest("Unknown field" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown) + ".");
+        }
+    }
+
+    static String requiredText(JsonObject body, String field, int maxLength) {
+        return optionalText(body, field, maxLength)
+                .orElseThrow(() -> badRequest("Field \"" + field + "\" is required."));
+    }
+
+    static Optional<String> optionalText(JsonObject body, String field, int maxLength) {
+        JsonValue value = body.get(field);
+        if (value == null || value == JsonValue.NULL) {
+            return Optional.empty();
+        }
+        if (!(value instanceof JsonString text)) {
+            throw badRequest("Field \"" + field + "\" must be a string.");
+        }
+        String trimmed = text.getString().strip();
+        if (trimmed.isEmpty()) {
+            throw badRequest("Field \"" + field + "\" must not be empty.");
+        }
+        if (trimmed.length() > maxLength) {
+            throw badRequest("Field \"" + field + "\" must be at most " + maxLength + " characters.");
+        }
+        return Optional.of(trimmed);
+    }
+
+    static Optional<JsonObject> optionalObject(JsonObject body, String field) {
+        JsonValue value = body.get(field);
+        if (value == null || value == JsonValue.NULL) {
+            return Optional.empty();
+        }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw badRequest("Field \"" + field + "\" must be a JSON object.");
+        }
+        return Optional.of(value.asJsonObject());
+    }
+
+    static ApiException badRequest(String message) {
+        return new ApiException(Status.BAD_REQUEST_400, message);
+    }
+}

@@ -1,0 +1,54 @@
+package com.deploystack.backend.routes;
+
+import java.util.Set;
+
+import com.deploystack.backend.db.Database;
+import com.deploystack.backend.services.Project;
+import com.deploystack.backend.services.ProjectService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+
+/** {@code GET/POST /api/projects}, the spec's example route. */
+final class ProjectHandlers {
+
+    private static final int MAX_LIMIT = 1000;
+
+    private final Database database;
+    private final long bodyLimit;
+
+    ProjectHandlers(Database database, long bodyLimit) {
+        this.database = database;
+        this.bodyLimit = bodyLimit;
+    }
+
+    void list(ServerRequest request, ServerResponse response) {
+        ProjectService projects = new ProjectService(database.client());
+        int limit = request.query().first("limit").map(ProjectHandlers::limit).orElse(100);
+        JsonArrayBuilder listed = Json.createArrayBuilder();
+        projects.list(limit).forEach(project -> listed.add(project.toJson()));
+        Envelope.ok(response, listed.build());
+    }
+
+    void create(ServerRequest request, ServerResponse response) {
+        ProjectService projects = new ProjectService(database.client());
+        JsonObject body = JsonBodies.readObject(request, bodyLimit);
+        Fields.onlyKnown(body, Set.of("name"));
+        Project project = projects.create(Fields.requiredText(body, "name", 200));
+        Envelope.created(response, project.toJson());
+    }
+
+    private static int limit(String raw) {
+        try {
+            int limit = Integer.parseInt(raw);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw Fields.badRequest("Query parameter \"limit\" must be a whole number from 1 to " + MAX_LIMIT + ".");
+    }
+}
