@@ -19,6 +19,7 @@ import com.deploystack.backend.db.SelectionFile;
 import com.deploystack.backend.health.DatabaseReadinessCheck;
 import com.deploystack.backend.health.StartupCheck;
 import com.deploystack.backend.routes.Routes;
+import com.deploystack.backend.routes.SetupToken;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -40,7 +41,7 @@ public final class Application implements AutoCloseable {
     private volatile boolean started;
 
     private Application(Optional<EmbeddedDatabase> embedded, Database database, DatabaseInitializer initializer,
-                        Config config) {
+                        SetupToken setupToken, Config config) {
         this.embedded = embedded;
         this.database = database;
         Config health = config.get("health.probe");
@@ -60,7 +61,7 @@ public final class Application implements AutoCloseable {
         this.server = WebServer.builder()
                 .config(config.get("server"))
                 .addFeature(observe)
-                .routing(routing -> Routes.register(routing, database, initializer, setupBodyLimit))
+                .routing(routing -> Routes.register(routing, database, initializer, setupBodyLimit, setupToken))
                 .build()
                 .start();
         this.startup = Thread.ofVirtual().name("database-startup").start(() -> resume(initializer));
@@ -95,7 +96,7 @@ public final class Application implements AutoCloseable {
         Database database = Database.create(configuration);
         DatabaseInitializer initializer = new DatabaseInitializer(database, new Migrator(migrations),
                                                                   new SelectionFile(dataDirectory));
-        return new Application(embedded, database, initializer, config);
+        return new Application(embedded, database, initializer, SetupToken.fromEnvironment(env), config);
     }
 
     private static DatabaseSettings.PoolSettings poolSettings(Config db) {

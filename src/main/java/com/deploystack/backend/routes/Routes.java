@@ -20,8 +20,8 @@ public final class Routes {
     }
 
     public static void register(HttpRouting.Builder routing, Database database, DatabaseInitializer initializer,
-                                long setupBodyLimit) {
-        DatabaseHandlers db = new DatabaseHandlers(database, initializer, setupBodyLimit);
+                                long setupBodyLimit, SetupToken setupToken) {
+        DatabaseHandlers db = new DatabaseHandlers(database, initializer, setupBodyLimit, setupToken);
         SetupPage setupPage = new SetupPage();
         routing.get("/api/db/status", db::status)
                 .post("/api/db/setup", db::setup)
