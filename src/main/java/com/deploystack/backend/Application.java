@@ -20,6 +20,7 @@ import com.deploystack.backend.health.DatabaseReadinessCheck;
 import com.deploystack.backend.health.StartupCheck;
 import com.deploystack.backend.routes.AdminToken;
 import com.deploystack.backend.routes.Routes;
+import com.deploystack.backend.routes.SetupToken;
 import com.deploystack.backend.services.ExpiredTokenSweeper;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
@@ -43,7 +44,7 @@ public final class Application implements AutoCloseable {
     private volatile boolean started;
 
     private Application(Optional<EmbeddedDatabase> embedded, Database database, DatabaseInitializer initializer,
-                        AdminToken adminToken, Config config) {
+                        AdminToken adminToken, SetupToken setupToken, Config config) {
         this.embedded = embedded;
         this.database = database;
         Config health = config.get("health.probe");
@@ -63,7 +64,8 @@ public final class Application implements AutoCloseable {
         this.server = WebServer.builder()
                 .config(config.get("server"))
                 .addFeature(observe)
-                .routing(routing -> Routes.register(routing, database, initializer, adminToken, bodyLimit))
+                .routing(routing -> Routes.register(routing, database, initializer, adminToken, setupToken,
+                                                    bodyLimit))
                 .build()
                 .start();
         this.startup = Thread.ofVirtual().name("database-startup").start(() -> resume(initializer));
@@ -100,7 +102,8 @@ public final class Application implements AutoCloseable {
         Database database = Database.create(configuration);
         DatabaseInitializer initializer = new DatabaseInitializer(database, new Migrator(migrations),
                                                                   new SelectionFile(dataDirectory));
-        return new Application(embedded, database, initializer, AdminToken.load(env, dataDirectory), config);
+        return new Application(embedded, database, initializer, AdminToken.load(env, dataDirectory),
+                               SetupToken.fromEnvironment(env), config);
     }
 
     static DatabaseSettings.PoolSettings poolSettings(Config db) {

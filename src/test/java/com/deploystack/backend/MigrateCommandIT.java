@@ -59,31 +59,31 @@ class MigrateCommandIT {
         assertThat(pending.output(), pending.exitCode(), is(1));
         assertThat(pending.output(), containsString("pending"));
 
-        ServiceProcess.Result created = migrate("new", "add projects table");
+        ServiceProcess.Result created = migrate("new", "add widgets table");
         assertThat(created.output(), created.exitCode(), is(0));
         Path script = Path.of(created.output().strip());
-        assertThat(script.getFileName().toString(), matchesPattern("\\d{14}_add_projects_table\\.sql"));
+        assertThat(script.getFileName().toString(), matchesPattern("\\d{14}_add_widgets_table\\.sql"));
         String template = Files.readString(script);
-        assertThat(template, containsString("-- // add projects table"));
+        assertThat(template, containsString("-- // add widgets table"));
         assertThat(template, containsString("-- //@UNDO"));
-        Files.writeString(script, template.replace("-- //@UNDO", "CREATE TABLE projects (id text PRIMARY KEY);\n"
-                                                                  + "-- //@UNDO\nDROP TABLE projects;"));
+        Files.writeString(script, template.replace("-- //@UNDO", "CREATE TABLE widgets (id text PRIMARY KEY);\n"
+                                                                  + "-- //@UNDO\nDROP TABLE widgets;"));
 
         ServiceProcess.Result up = migrate("up");
         assertThat(up.output(), up.exitCode(), is(0));
-        assertThat(up.output(), containsString("Applied 3 scripts."));
-        assertThat(count("SELECT count(*) FROM changelog"), is(3L));
-        assertThat(count("SELECT count(*) FROM projects"), is(0L));
+        assertThat(up.output(), containsString("Applied " + repository.scriptCount() + " scripts."));
+        assertThat(count("SELECT count(*) FROM changelog"), is(repository.scriptCount()));
+        assertThat(count("SELECT count(*) FROM widgets"), is(0L));
 
         ServiceProcess.Result upToDate = migrate("status");
         assertThat(upToDate.output(), upToDate.exitCode(), is(0));
         assertThat(upToDate.output(), not(containsString("pending")));
-        assertThat(upToDate.output(), containsString("add projects table"));
+        assertThat(upToDate.output(), containsString("add widgets table"));
 
         ServiceProcess.Result down = migrate("down");
         assertThat(down.output(), down.exitCode(), is(0));
         assertThat(down.output(), containsString("undid " + script.getFileName()));
-        assertThat(count("SELECT count(*) FROM pg_tables WHERE tablename = 'projects'"), is(0L));
+        assertThat(count("SELECT count(*) FROM pg_tables WHERE tablename = 'widgets'"), is(0L));
         assertThat(migrate("status").exitCode(), is(1));
 
         Files.writeString(repository.script("20250101000000_create_changelog.sql"), "-- // edited\nSELECT 1;\n");

@@ -60,13 +60,26 @@ public final class DatabaseInitializer {
                 throw SetupException.failed(corrupt.problem() + ". It was not overwritten: fix or remove it,"
                                             + " then retry setup.", null);
             }
-            try (Connection connection = dataSource.getConnection()) {
-                return setup(connection, dataSource);
-            } catch (SQLException e) {
-                throw unreachableOrFailed(e);
+            try {
+                return attemptSetup(dataSource);
+            } catch (SetupException e) {
+                if (e.kind() != SetupException.Kind.UNREACHABLE) {
+                    throw e;
+                }
+                // A pooled connection may have died with a PostgreSQL restart before the pool noticed; the
+                // attempt was rolled back, so one more try on a fresh connection is safe.
+                return attemptSetup(dataSource);
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    private SetupResult attemptSetup(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            return setup(connection, dataSource);
+        } catch (SQLException e) {
+            throw unreachableOrFailed(e);
         }
     }
 

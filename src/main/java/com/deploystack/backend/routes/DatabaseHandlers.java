@@ -1,5 +1,6 @@
 package com.deploystack.backend.routes;
 
+import java.util.Optional;
 import java.util.Set;
 
 import com.deploystack.backend.db.Database;
@@ -8,6 +9,7 @@ import com.deploystack.backend.db.DatabaseInitializer;
 import com.deploystack.backend.db.Phase;
 import com.deploystack.backend.db.PhaseMachine;
 import com.deploystack.backend.db.SelectionFile;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -28,11 +30,13 @@ final class DatabaseHandlers {
     private final Database database;
     private final DatabaseInitializer initializer;
     private final long bodyLimit;
+    private final SetupToken setupToken;
 
-    DatabaseHandlers(Database database, DatabaseInitializer initializer, long bodyLimit) {
+    DatabaseHandlers(Database database, DatabaseInitializer initializer, long bodyLimit, SetupToken setupToken) {
         this.database = database;
         this.initializer = initializer;
         this.bodyLimit = bodyLimit;
+        this.setupToken = setupToken;
     }
 
     void status(ServerRequest request, ServerResponse response) {
@@ -48,7 +52,8 @@ final class DatabaseHandlers {
             json.addNull("dialect");
         }
         json.add("phase", state.phase().name())
-                .add("mode", configuration.mode().name().toLowerCase(java.util.Locale.ROOT));
+                .add("mode", configuration.mode().name().toLowerCase(java.util.Locale.ROOT))
+                .add("setup_token_required", setupToken.required());
         if (!state.step().isEmpty()) {
             json.add("step", state.step());
         }
@@ -66,6 +71,13 @@ final class DatabaseHandlers {
     }
 
     void setup(ServerRequest request, ServerResponse response) {
+        Optional<SetupToken.Refusal> refusal = setupToken.check(request);
+        if (refusal.isPresent()) {
+            response.status(Status.UNAUTHORIZED_401)
+                    .header(HeaderNames.WWW_AUTHENTICATE, "Bearer")
+                    .send(Json.createObjectBuilder().add("error", refusal.get().message()).build());
+            return;
+        }
         JsonObject body = JsonBodies.readObject(request, bodyLimit);
         Set<String> unknown = new java.util.TreeSet<>(body.keySet());
         unknown.removeAll(SETUP_FIELDS);

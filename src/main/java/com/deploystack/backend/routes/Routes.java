@@ -30,8 +30,8 @@ public final class Routes {
     }
 
     public static void register(HttpRouting.Builder routing, Database database, DatabaseInitializer initializer,
-                                AdminToken adminToken, long bodyLimit) {
-        DatabaseHandlers db = new DatabaseHandlers(database, initializer, bodyLimit);
+                                AdminToken adminToken, SetupToken setupToken, long bodyLimit) {
+        DatabaseHandlers db = new DatabaseHandlers(database, initializer, bodyLimit, setupToken);
         SetupPage setupPage = new SetupPage();
         routing.get("/api/db/status", db::status)
                 .post("/api/db/setup", db::setup)

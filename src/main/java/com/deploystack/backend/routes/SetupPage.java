@@ -29,7 +29,7 @@ final class SetupPage {
         response.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/html; charset=UTF-8"));
         response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
         response.header(HeaderValues.create(HeaderNames.create("Content-Security-Policy"),
-                                            "default-src 'self'; style-src 'self' 'unsafe-inline';"
+                                            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
                                             + " script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"));
         response.send(page);
     }

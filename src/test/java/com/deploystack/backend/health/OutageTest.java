@@ -41,8 +41,8 @@ class OutageTest {
 
     @Test
     void readinessFollowsSetupAndAnOutageWhileLivenessStaysUp() {
+        awaitStatus("/observe/health/started", 200, System.nanoTime(), Duration.ofSeconds(10));
         assertThat(service.get("/observe/health/ready").status(), is(503));
-        assertThat(service.get("/observe/health/started").status(), is(200));
         assertThat(service.setup().status(), is(200));
         awaitStatus("/observe/health/ready", 200, System.nanoTime(), Duration.ofSeconds(10));
         assertThat(service.get("/observe/health/ready").json().getString("status"), is("UP"));
