@@ -101,7 +101,7 @@ public final class Application implements AutoCloseable {
         }
         Database database = Database.create(configuration);
         DatabaseInitializer initializer = new DatabaseInitializer(database, new Migrator(migrations),
-                                                                  new SelectionFile(dataDirectory));
+                                                                  new SelectionFile(dataDirectory), List.of());
         return new Application(embedded, database, initializer, AdminToken.load(env, dataDirectory),
                                SetupToken.fromEnvironment(env), config);
     }

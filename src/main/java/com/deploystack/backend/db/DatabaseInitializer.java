@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -29,13 +30,16 @@ public final class DatabaseInitializer {
     private final Database database;
     private final Migrator migrator;
     private final SelectionFile selectionFile;
+    private final List<InitializationStep> steps;
     private final ReentrantLock lock = new ReentrantLock(true);
     private volatile SelectionFile.Content selection;
 
-    public DatabaseInitializer(Database database, Migrator migrator, SelectionFile selectionFile) {
+    public DatabaseInitializer(Database database, Migrator migrator, SelectionFile selectionFile,
+                               List<InitializationStep> steps) {
         this.database = database;
         this.migrator = migrator;
         this.selectionFile = selectionFile;
+        this.steps = List.copyOf(steps);
         this.selection = selectionFile.read();
         if (selection instanceof SelectionFile.Corrupt corrupt) {
             LOG.log(Level.WARNING, corrupt.problem() + "; it is left as it is. Fix or remove it.");
@@ -126,6 +130,7 @@ public final class DatabaseInitializer {
             for (Migrator.Script script : migrator.pending(connection)) {
                 migrator.apply(connection, script);
             }
+            runSteps(connection);
             database.phases().step("finishing");
             Instant selectedAt = Instant.now();
             SetupMarker.record(connection, selectedAt);
@@ -158,10 +163,11 @@ public final class DatabaseInitializer {
         database.phases().beginInitializing("migrations");
         try (Connection connection = dataSource.getConnection()) {
             migrator.up(connection);
-            database.phases().step("finishing");
             connection.setAutoCommit(false);
             try {
                 MigrationLock.acquire(connection);
+                runSteps(connection);
+                database.phases().step("finishing");
                 SetupMarker.record(connection, selectedAt());
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -173,11 +179,22 @@ public final class DatabaseInitializer {
             database.phases().initialized();
             LOG.log(Level.INFO, "Database initialized; migrations are up to date");
         } catch (SQLException e) {
-            database.phases().failed(unreachableOrFailed(e).getMessage());
-            throw e;
+            SetupException failure = unreachableOrFailed(e);
+            database.phases().failed(failure.getMessage());
+            if (failure.kind() == SetupException.Kind.UNREACHABLE) {
+                throw e;
+            }
+            LOG.log(Level.ERROR, "Database initialization failed: " + failure.getMessage());
         } catch (RuntimeException e) {
             database.phases().failed(e.getMessage());
             LOG.log(Level.ERROR, "Database initialization failed: " + e.getMessage());
+        }
+    }
+
+    private void runSteps(Connection connection) throws SQLException {
+        for (InitializationStep step : steps) {
+            database.phases().step(step.name());
+            step.run(connection);
         }
     }
 
