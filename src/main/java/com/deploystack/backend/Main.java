@@ -3,6 +3,7 @@ package com.deploystack.backend;
 import java.util.Arrays;
 import java.util.Map;
 
+import com.deploystack.backend.logging.LogFormat;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.logging.common.LogConfig;
@@ -15,6 +16,7 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
+        LogFormat.warnIfUnknown(System.getenv(LogFormat.VARIABLE));
         Config config = config();
         Application application = Application.start(config, System.getenv());
         Runtime.getRuntime().addShutdownHook(new Thread(application::close, "shutdown"));
