@@ -6,9 +6,9 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * The container's health check: {@code java -cp deploystack-db.jar com.deploystack.backend.ReadinessProbe}
- * exits 0 when {@code /observe/health/ready} answers 200, else 1. Plain JDK, so the runtime image needs no
- * curl or wget. The port is {@code SERVER_PORT} (default 3000); an argument replaces the whole URL.
+ * The container's health check: {@code java -cp deploystack-db.jar com.deploystack.backend.ReadinessProbe PATH}
+ * exits 0 when {@code http://127.0.0.1:$SERVER_PORT/PATH} answers 200 (port 3000 by default), else 1. Plain JDK,
+ * so the runtime image needs neither curl nor wget.
  */
 public final class ReadinessProbe {
 
@@ -19,7 +19,7 @@ public final class ReadinessProbe {
 
     public static void main(String[] args) {
         String port = System.getenv().getOrDefault("SERVER_PORT", "3000");
-        URI uri = URI.create(args.length > 0 ? args[0] : "http://127.0.0.1:" + port + "/observe/health/ready");
+        URI uri = URI.create("http://127.0.0.1:" + port + (args.length > 0 ? args[0] : "/observe/health/ready"));
         int status = status(uri);
         System.out.println(uri + " answered " + (status > 0 ? status : "nothing"));
         System.exit(status == 200 ? 0 : 1);
