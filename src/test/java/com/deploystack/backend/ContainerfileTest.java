@@ -38,12 +38,12 @@ class ContainerfileTest {
 
     @Test
     void buildsWithMavenOnAJdkAndRunsOnAJre() {
-        List<String> stages = all.stream().filter(i -> i.keyword().equals("FROM")).map(Instruction::arguments).toList();
+        List<String> stages = arguments(all, "FROM");
         assertThat(stages.size(), is(2));
         assertThat(stages.getFirst(), is("${BUILD_IMAGE} AS build"));
         assertThat(argument("BUILD_IMAGE"), containsString("maven:3.9-eclipse-temurin-"));
         assertThat(argument("RUNTIME_IMAGE"), containsString("-jre"));
-        assertThat(runtime.stream().anyMatch(i -> i.keyword().equals("RUN") && i.arguments().contains("mvn")), is(false));
+        assertThat(arguments(runtime, "RUN").stream().anyMatch(run -> run.contains("mvn")), is(false));
     }
 
     @Test
@@ -60,7 +60,7 @@ class ContainerfileTest {
     @Test
     void migrationsConfigAndTheJarAreInTheWorkdir() {
         assertThat(single("WORKDIR"), is("/app"));
-        List<String> copies = runtime.stream().filter(i -> i.keyword().equals("COPY")).map(Instruction::arguments).toList();
+        List<String> copies = arguments(runtime, "COPY");
         assertThat(copies, hasItems("migrations ./migrations", "config ./config",
                                     "--from=build /build/target/deploystack-db.jar ./",
                                     "--from=build /build/target/libs ./libs"));
@@ -90,7 +90,8 @@ class ContainerfileTest {
         List<String> entrypoint = execForm(single("ENTRYPOINT"));
         assertThat(entrypoint.getFirst(), is("java"));
         assertThat(entrypoint, hasItem(startsWith("-XX:MaxRAMPercentage=")));
-        assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size()), is(List.of("-jar", "deploystack-db.jar")));
+        assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size()),
+                   is(List.of("-jar", "deploystack-db.jar")));
         String archive = entrypoint.stream().filter(a -> a.startsWith("-XX:SharedArchiveFile="))
                 .map(a -> a.substring("-XX:SharedArchiveFile=".length())).findFirst().orElseThrow();
         List<String> training = execForm(runtime.get(indexOfRun("cds-training")).arguments());
@@ -110,7 +111,8 @@ class ContainerfileTest {
         Config compose = Config.just(ConfigSources.file("compose.yaml"));
         Config postgres = compose.get("services.postgres");
         assertThat(postgres.get("image").asString().get(), is("postgres:18-alpine"));
-        assertThat(postgres.get("volumes").asList(String.class).get(), is(List.of("postgres_data:/var/lib/postgresql")));
+        assertThat(postgres.get("volumes").asList(String.class).get(),
+                   is(List.of("postgres_data:/var/lib/postgresql")));
         assertThat(postgres.get("healthcheck.test").asList(String.class).get(), hasItem("pg_isready"));
 
         Config backend = compose.get("services.backend");
@@ -118,10 +120,11 @@ class ContainerfileTest {
         assertThat(backend.get("depends_on.postgres.condition").asString().get(), is("service_healthy"));
         Config env = backend.get("environment");
         assertThat(env.get("POSTGRES_HOST").asString().get(), is("postgres"));
-        assertThat(env.get("POSTGRES_DATABASE").asString().get(), is(postgres.get("environment.POSTGRES_DB").asString().get()));
-        assertThat(env.get("POSTGRES_USER").asString().get(), is(postgres.get("environment.POSTGRES_USER").asString().get()));
+        Config postgresEnv = postgres.get("environment");
+        assertThat(env.get("POSTGRES_DATABASE").asString().get(), is(postgresEnv.get("POSTGRES_DB").asString().get()));
+        assertThat(env.get("POSTGRES_USER").asString().get(), is(postgresEnv.get("POSTGRES_USER").asString().get()));
         assertThat(env.get("POSTGRES_PASSWORD").asString().get(),
-                   is(postgres.get("environment.POSTGRES_PASSWORD").asString().get()));
+                   is(postgresEnv.get("POSTGRES_PASSWORD").asString().get()));
         assertThat(backend.get("volumes").asList(String.class).get(), hasItem("backend_data:/app/persistent_data"));
     }
 
@@ -157,9 +160,13 @@ class ContainerfileTest {
 
     /** The arguments of the one {@code keyword} instruction of the runtime stage. */
     private String single(String keyword) {
-        List<String> found = runtime.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::arguments).toList();
+        List<String> found = arguments(runtime, keyword);
         assertThat(keyword, found.size(), is(1));
         return found.getFirst();
+    }
+
+    private static List<String> arguments(List<Instruction> instructions, String keyword) {
+        return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::arguments).toList();
     }
 
     private int index(String keyword) {

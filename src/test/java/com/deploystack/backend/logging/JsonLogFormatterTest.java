@@ -55,7 +55,8 @@ class JsonLogFormatterTest {
 
     @Test
     void parametersAreFilledInAsTheTextFormatDoes() {
-        LogRecord record = new LogRecord(Level.INFO, "Embedded PostgreSQL listening on localhost:{0,number,#}, data in {1}");
+        LogRecord record = new LogRecord(Level.INFO,
+                                         "Embedded PostgreSQL listening on localhost:{0,number,#}, data in {1}");
         record.setParameters(new Object[] {54321, "persistent_data/postgres"});
         assertThat(parseSingleLine(formatter.format(record)).getString("message"),
                    is("Embedded PostgreSQL listening on localhost:54321, data in persistent_data/postgres"));
