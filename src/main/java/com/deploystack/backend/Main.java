@@ -3,6 +3,7 @@ package com.deploystack.backend;
 import java.util.Arrays;
 import java.util.Map;
 
+import com.deploystack.backend.logging.LogFormat;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.logging.common.LogConfig;
@@ -25,6 +26,7 @@ public final class Main {
             System.exit(MigrateCommand.USAGE);
         }
         LogConfig.configureRuntime();
+        LogFormat.warnIfUnknown(System.getenv(LogFormat.VARIABLE));
         Config config = config();
         Application application = Application.start(config, System.getenv());
         Runtime.getRuntime().addShutdownHook(new Thread(application::close, "shutdown"));

@@ -1,5 +1,9 @@
 package com.deploystack.backend.db;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,8 +25,11 @@ public record DatabaseConfiguration(Mode mode, Optional<DatabaseSettings> settin
     public static final String USER = "POSTGRES_USER";
     public static final String PASSWORD = "POSTGRES_PASSWORD";
     public static final String SSL = "POSTGRES_SSL";
+    public static final String SSL_MODE = "POSTGRES_SSL_MODE";
+    public static final String SSL_ROOT_CERT = "POSTGRES_SSL_ROOT_CERT";
     public static final String EMBEDDED = "POSTGRES_EMBEDDED";
-    public static final List<String> CONNECTION_VARIABLES = List.of(HOST, PORT, DATABASE, USER, PASSWORD, SSL);
+    public static final List<String> CONNECTION_VARIABLES =
+            List.of(HOST, PORT, DATABASE, USER, PASSWORD, SSL, SSL_MODE, SSL_ROOT_CERT);
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_PORT = 5432;
@@ -40,7 +47,7 @@ public record DatabaseConfiguration(Mode mode, Optional<DatabaseSettings> settin
     }
 
     /**
-     * Reads the {@code POSTGRES_*} variables. With none of the six connection variables set (empty counts as
+     * Reads the {@code POSTGRES_*} variables. With none of the connection variables set (empty counts as
      * unset) and {@code POSTGRES_EMBEDDED} not {@code false}, the embedded PostgreSQL is used.
      */
     public static DatabaseConfiguration read(Map<String, String> env, DatabaseSettings.PoolSettings pool) {
@@ -60,12 +67,14 @@ public record DatabaseConfiguration(Mode mode, Optional<DatabaseSettings> settin
         if (password.isEmpty()) {
             missing.add(PASSWORD);
         }
-        boolean ssl = bool(env, SSL, invalid).orElse(false);
+        SslMode sslMode = sslMode(env, invalid);
+        Optional<Path> sslRootCert = sslRootCert(env, sslMode, missing, invalid);
         if (database.length() > 63) {
             invalid.add(DATABASE + " must be at most 63 characters long");
         }
         Optional<DatabaseSettings> settings = missing.isEmpty() && invalid.isEmpty()
-                ? Optional.of(new DatabaseSettings(host, port, database, user, password.get(), ssl, pool))
+                ? Optional.of(new DatabaseSettings(host, port, database, user, password.get(), sslMode, sslRootCert,
+                                                   pool))
                 : Optional.empty();
         return new DatabaseConfiguration(Mode.EXTERNAL, settings, missing, invalid);
     }
@@ -107,6 +116,58 @@ public record DatabaseConfiguration(Mode mode, Optional<DatabaseSettings> settin
         return DEFAULT_PORT;
     }
 
+    /**
+     * {@code POSTGRES_SSL} alone gives the spec's behaviour ({@code true}: {@code require}); {@code POSTGRES_SSL_MODE}
+     * chooses any mode. When both are set they must agree, so that no one believes a connection is encrypted
+     * when it is not, or the reverse.
+     */
+    private static SslMode sslMode(Map<String, String> env, List<String> invalid) {
+        Optional<Boolean> ssl = bool(env, SSL, invalid);
+        Optional<String> raw = value(env, SSL_MODE);
+        if (raw.isEmpty()) {
+            return ssl.orElse(false) ? SslMode.REQUIRE : SslMode.DISABLE;
+        }
+        Optional<SslMode> mode = SslMode.parse(raw.get());
+        if (mode.isEmpty()) {
+            invalid.add(SSL_MODE + " must be 'disable', 'require', 'verify-ca' or 'verify-full', got '"
+                        + printable(raw.get()) + "'");
+            return SslMode.DISABLE;
+        }
+        if (ssl.isPresent() && ssl.get() != mode.get().encrypted()) {
+            invalid.add(SSL + "=" + ssl.get() + " contradicts " + SSL_MODE + "=" + mode.get().value()
+                        + "; remove " + SSL + " or make it agree");
+        }
+        return mode.get();
+    }
+
+    /** The CA file the verify modes check the server's certificate against: required there, refused elsewhere. */
+    private static Optional<Path> sslRootCert(Map<String, String> env, SslMode mode, List<String> missing,
+                                              List<String> invalid) {
+        Optional<String> raw = value(env, SSL_ROOT_CERT);
+        if (!mode.verifiesCertificate()) {
+            raw.ifPresent(ignored -> invalid.add(
+                    SSL_ROOT_CERT + " is used only with " + SSL_MODE + "=verify-ca or verify-full; '"
+                    + mode.value() + "' does not check the server's certificate"));
+            return Optional.empty();
+        }
+        if (raw.isEmpty()) {
+            missing.add(SSL_ROOT_CERT);
+            return Optional.empty();
+        }
+        Path file = Path.of(raw.get());
+        String shown = printable(raw.get(), 200);
+        try {
+            String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+            if (!content.contains("-----BEGIN CERTIFICATE-----")) {
+                invalid.add(SSL_ROOT_CERT + " must name a PEM file of CA certificates; '" + shown + "' holds none");
+            }
+        } catch (IOException | RuntimeException e) {
+            invalid.add(SSL_ROOT_CERT + " must name a readable PEM file of CA certificates; '" + shown
+                        + "' cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+        return Optional.of(file);
+    }
+
     private static Optional<Boolean> bool(Map<String, String> env, String name, List<String> invalid) {
         Optional<String> raw = value(env, name);
         if (raw.isEmpty()) {
@@ -123,7 +184,11 @@ public record DatabaseConfiguration(Mode mode, Optional<DatabaseSettings> settin
     }
 
     private static String printable(String value) {
-        String shown = value.length() > 32 ? value.substring(0, 32) + "…" : value;
+        return printable(value, 32);
+    }
+
+    private static String printable(String value, int maxLength) {
+        String shown = value.length() > maxLength ? value.substring(0, maxLength) + "…" : value;
         return shown.replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -83,7 +83,9 @@ public final class DatabaseInitializer {
         try (Connection connection = dataSource.getConnection()) {
             return setup(connection, dataSource);
         } catch (SQLException e) {
-            throw unreachableOrFailed(e);
+            SetupException failure = unreachableOrFailed(e);
+            LOG.log(Level.WARNING, "Database setup failed: " + failure.getMessage());
+            throw failure;
         }
     }
 
@@ -220,8 +222,17 @@ public final class DatabaseInitializer {
     }
 
     private SetupException unreachableOrFailed(SQLException e) {
+        String where = database.settings().map(s -> s.host() + ":" + s.port()).orElse("the configured address");
+        Optional<String> certificate = certificateProblem(e);
+        if (certificate.isPresent()) {
+            String mode = database.settings().map(s -> s.sslMode().value()).orElse("");
+            return SetupException.unreachable("PostgreSQL at " + where + " failed certificate verification"
+                                              + " (POSTGRES_SSL_MODE=" + mode + "): " + certificate.get()
+                                              + ". Check that POSTGRES_SSL_ROOT_CERT holds the CA that signed the"
+                                              + " server's certificate and that the certificate names POSTGRES_HOST;"
+                                              + " nothing was written.", e);
+        }
         if (isUnreachable(e)) {
-            String where = database.settings().map(s -> s.host() + ":" + s.port()).orElse("the configured address");
             return SetupException.unreachable("PostgreSQL is unreachable at " + where + ": " + rootMessage(e)
                                               + ". Check that it is running and that the POSTGRES_* settings are"
                                               + " right; nothing was written.", e);
@@ -241,6 +252,23 @@ public final class DatabaseInitializer {
             }
         }
         return false;
+    }
+
+    /** The certificate check pgjdbc refused the server's certificate with, in words; empty for other failures. */
+    static Optional<String> certificateProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException) {
+                return Optional.of("the certificate is not trusted (" + rootMessage(t) + ")");
+            }
+            // pgjdbc's verify-full host name check fails without an exception of its own type
+            if (String.valueOf(t.getMessage()).contains("could not be verified by hostnameverifier")) {
+                return Optional.of("the certificate does not name the host (" + t.getMessage() + ")");
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return Optional.empty();
     }
 
     private static String rootMessage(Throwable e) {

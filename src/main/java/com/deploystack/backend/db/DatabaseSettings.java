@@ -1,13 +1,21 @@
 package com.deploystack.backend.db;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
  * Validated, immutable connection settings for PostgreSQL. {@link #toString()} never shows the password.
  */
 public record DatabaseSettings(String host, int port, String database, String user, String password,
-                               boolean ssl, PoolSettings pool) {
+                               SslMode sslMode, Optional<Path> sslRootCert, PoolSettings pool) {
+
+    /** Settings with TLS switched by {@code POSTGRES_SSL} alone: {@code require} or {@code disable}. */
+    public DatabaseSettings(String host, int port, String database, String user, String password, boolean ssl,
+                            PoolSettings pool) {
+        this(host, port, database, user, password, ssl ? SslMode.REQUIRE : SslMode.DISABLE, Optional.empty(), pool);
+    }
 
     /** Pool sizing and timeouts (configuration keys {@code db.pool.*} and {@code db.timeout.*}). */
     public record PoolSettings(int maximumSize, int minimumIdle, Duration connectionTimeout,
@@ -18,14 +26,22 @@ public record DatabaseSettings(String host, int port, String database, String us
         return "jdbc:postgresql://" + hostForUrl() + ":" + port + "/" + database;
     }
 
-    /** Driver properties: credentials, SSL (encrypted, not verified, as the spec's {@code rejectUnauthorized:false}), keepalive. */
+    public boolean ssl() {
+        return sslMode.encrypted();
+    }
+
+    /**
+     * Driver properties: credentials, TLS ({@code require} encrypts without verifying, as the spec's
+     * {@code rejectUnauthorized: false}; the verify modes check against {@code sslRootCert}), keepalive.
+     */
     public Properties driverProperties() {
         Properties properties = new Properties();
         properties.setProperty("user", user);
         properties.setProperty("password", password);
         properties.setProperty("tcpKeepAlive", "true");
         properties.setProperty("ApplicationName", "deploystack-db");
-        properties.setProperty("sslmode", ssl ? "require" : "disable");
+        properties.setProperty("sslmode", sslMode.value());
+        sslRootCert.ifPresent(file -> properties.setProperty("sslrootcert", file.toAbsolutePath().toString()));
         return properties;
     }
 
@@ -35,6 +51,7 @@ public record DatabaseSettings(String host, int port, String database, String us
 
     @Override
     public String toString() {
-        return "postgresql://" + user + "@" + hostForUrl() + ":" + port + "/" + database + (ssl ? " (ssl)" : "");
+        return "postgresql://" + user + "@" + hostForUrl() + ":" + port + "/" + database
+               + (sslMode.encrypted() ? " (ssl " + sslMode.value() + ")" : "");
     }
 }

@@ -1,10 +1,15 @@
 package com.deploystack.backend.db;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -80,5 +85,73 @@ class DatabaseConfigurationTest {
         DatabaseSettings settings = DatabaseConfiguration.read(Map.of("POSTGRES_PASSWORD", "hunter2-secret"), POOL)
                 .settings().orElseThrow();
         assertThat(settings.toString(), not(containsString("hunter2-secret")));
+    }
+
+    @Test
+    void sslModeChoosesTheDriversSslModeAndTheVerifyModesPassTheRootCertificate(@TempDir Path directory)
+            throws Exception {
+        Path ca = Files.writeString(directory.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nMII\n");
+        for (String mode : List.of("disable", "require", "VERIFY-CA", "verify-full")) {
+            Map<String, String> env = new HashMap<>(Map.of("POSTGRES_PASSWORD", "pw", "POSTGRES_SSL_MODE", mode));
+            if (mode.toLowerCase().startsWith("verify")) {
+                env.put("POSTGRES_SSL_ROOT_CERT", ca.toString());
+            }
+            DatabaseConfiguration configuration = DatabaseConfiguration.read(env, POOL);
+            assertThat(configuration.problems(), configuration.configured(), is(true));
+            Properties driver = configuration.settings().orElseThrow().driverProperties();
+            assertThat(driver.getProperty("sslmode"), is(mode.toLowerCase()));
+            assertThat(driver.getProperty("sslrootcert"),
+                       is(mode.toLowerCase().startsWith("verify") ? ca.toAbsolutePath().toString() : null));
+        }
+    }
+
+    @Test
+    void malformedOrContradictorySslModesAreReportedNamingTheVariables() {
+        assertThat(problems(Map.of("POSTGRES_SSL_MODE", "prefer")),
+                   is("POSTGRES_SSL_MODE must be 'disable', 'require', 'verify-ca' or 'verify-full', got 'prefer'"));
+        assertThat(problems(Map.of("POSTGRES_SSL", "false", "POSTGRES_SSL_MODE", "require")),
+                   is("POSTGRES_SSL=false contradicts POSTGRES_SSL_MODE=require;"
+                      + " remove POSTGRES_SSL or make it agree"));
+        assertThat(problems(Map.of("POSTGRES_SSL", "true", "POSTGRES_SSL_MODE", "disable")),
+                   containsString("POSTGRES_SSL=true contradicts POSTGRES_SSL_MODE=disable"));
+        assertThat(DatabaseConfiguration.read(Map.of("POSTGRES_PASSWORD", "pw", "POSTGRES_SSL", "true",
+                                                     "POSTGRES_SSL_MODE", "require"), POOL).configured(), is(true));
+    }
+
+    @Test
+    void theVerifyModesNeedAReadablePemRootCertificate(@TempDir Path directory) throws Exception {
+        assertThat(problems(Map.of("POSTGRES_SSL_MODE", "verify-full")),
+                   is("missing environment variable POSTGRES_SSL_ROOT_CERT"));
+        assertThat(problems(Map.of("POSTGRES_SSL_MODE", "verify-ca",
+                                   "POSTGRES_SSL_ROOT_CERT", directory.resolve("absent.pem").toString())),
+                   containsString("POSTGRES_SSL_ROOT_CERT must name a readable PEM file of CA certificates"));
+        Path notPem = Files.write(directory.resolve("ca.der"), new byte[] {0x30, (byte) 0x82, 0x01});
+        assertThat(problems(Map.of("POSTGRES_SSL_MODE", "verify-full", "POSTGRES_SSL_ROOT_CERT", notPem.toString())),
+                   is("POSTGRES_SSL_ROOT_CERT must name a PEM file of CA certificates; '" + notPem + "' holds none"));
+    }
+
+    @Test
+    void aRootCertificateWithAModeThatDoesNotVerifyIsRefusedRatherThanSilentlyIgnored(@TempDir Path directory)
+            throws Exception {
+        Path ca = Files.writeString(directory.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        assertThat(problems(Map.of("POSTGRES_SSL", "true", "POSTGRES_SSL_ROOT_CERT", ca.toString())),
+                   is("POSTGRES_SSL_ROOT_CERT is used only with POSTGRES_SSL_MODE=verify-ca or verify-full;"
+                      + " 'require' does not check the server's certificate"));
+    }
+
+    @Test
+    void anSslVariableAloneMeansAnExternalServerRatherThanTheEmbeddedOne() {
+        DatabaseConfiguration configuration = DatabaseConfiguration.read(Map.of("POSTGRES_SSL_MODE", "require"), POOL);
+        assertThat(configuration.mode(), is(DatabaseConfiguration.Mode.EXTERNAL));
+        assertThat(configuration.missing(), is(List.of("POSTGRES_PASSWORD")));
+    }
+
+    private static String problems(Map<String, String> tls) {
+        Map<String, String> env = new HashMap<>(tls);
+        env.put("POSTGRES_PASSWORD", "pw");
+        DatabaseConfiguration configuration = DatabaseConfiguration.read(env, POOL);
+        assertThat(configuration.configured(), is(false));
+        assertThat(configuration.settings().isPresent(), is(false));
+        return configuration.problems();
     }
 }
