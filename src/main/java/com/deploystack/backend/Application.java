@@ -17,6 +17,8 @@ import com.deploystack.backend.db.EmbeddedDatabase;
 import com.deploystack.backend.db.Migrator;
 import com.deploystack.backend.db.SelectionFile;
 import com.deploystack.backend.health.DatabaseReadinessCheck;
+import com.deploystack.backend.plugins.Plugins;
+import com.deploystack.backend.plugins.ServiceEvents;
 import com.deploystack.backend.health.StartupCheck;
 import com.deploystack.backend.routes.AdminToken;
 import com.deploystack.backend.routes.Routes;
@@ -41,12 +43,14 @@ public final class Application implements AutoCloseable {
     private final WebServer server;
     private final Thread startup;
     private final ExpiredTokenSweeper sweeper;
+    private final Plugins plugins;
     private volatile boolean started;
 
     private Application(Optional<EmbeddedDatabase> embedded, Database database, DatabaseInitializer initializer,
-                        AdminToken adminToken, SetupToken setupToken, Config config) {
+                        Plugins plugins, Routes.Context routes, Config config) {
         this.embedded = embedded;
         this.database = database;
+        this.plugins = plugins;
         Config health = config.get("health.probe");
         DatabaseReadinessCheck readiness = new DatabaseReadinessCheck(
                 database,
@@ -60,12 +64,10 @@ public final class Application implements AutoCloseable {
                                      .addCheck(new StartupCheck(() -> started))
                                      .build())
                 .build();
-        long bodyLimit = config.get("db.setup.limit").asLong().orElse(65536L);
         this.server = WebServer.builder()
                 .config(config.get("server"))
                 .addFeature(observe)
-                .routing(routing -> Routes.register(routing, database, initializer, adminToken, setupToken,
-                                                    bodyLimit))
+                .routing(routing -> Routes.register(routing, routes))
                 .build()
                 .start();
         this.startup = Thread.ofVirtual().name("database-startup").start(() -> resume(initializer));
@@ -100,10 +102,17 @@ public final class Application implements AutoCloseable {
                                 + configuration.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
         }
         Database database = Database.create(configuration);
+        Plugins plugins = Plugins.load(database, new ServiceEvents(),
+                                       config.get("plugins.enabled").asString().orElse(""),
+                                       config.get("plugins.isolation").asString().orElse("role"),
+                                       Path.of(config.get("paths.plugins").asString().orElse("plugins")));
         DatabaseInitializer initializer = new DatabaseInitializer(database, new Migrator(migrations),
-                                                                  new SelectionFile(dataDirectory), List.of());
-        return new Application(embedded, database, initializer, AdminToken.load(env, dataDirectory),
-                               SetupToken.fromEnvironment(env), config);
+                                                                  new SelectionFile(dataDirectory),
+                                                                  List.of(plugins.step()));
+        Routes.Context routes = new Routes.Context(database, initializer, AdminToken.load(env, dataDirectory),
+                                                   SetupToken.fromEnvironment(env), plugins,
+                                                   config.get("db.setup.limit").asLong().orElse(65536L));
+        return new Application(embedded, database, initializer, plugins, routes, config);
     }
 
     static DatabaseSettings.PoolSettings poolSettings(Config db) {
@@ -152,6 +161,7 @@ public final class Application implements AutoCloseable {
         server.stop();
         startup.interrupt();
         sweeper.close();
+        plugins.close();
         database.close();
         embedded.ifPresent(postgres -> {
             try {

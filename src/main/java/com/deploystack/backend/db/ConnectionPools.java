@@ -9,15 +9,15 @@ import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 
 /** Builds the HikariCP pool and the Helidon DbClient over it. */
-final class ConnectionPools {
+public final class ConnectionPools {
 
     private ConnectionPools() {
     }
 
     /** A pool that starts even when PostgreSQL is down and recovers by itself when it returns. */
-    static HikariDataSource pool(DatabaseSettings settings) {
+    public static HikariDataSource pool(DatabaseSettings settings, String name) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("deploystack");
+        config.setPoolName(name);
         config.setJdbcUrl(settings.jdbcUrl());
         config.setDataSourceProperties(settings.driverProperties());
         config.setMaximumPoolSize(settings.pool().maximumSize());

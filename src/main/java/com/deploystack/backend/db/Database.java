@@ -29,7 +29,7 @@ public final class Database implements AutoCloseable {
     public static Database create(DatabaseConfiguration configuration) {
         return configuration.settings()
                 .map(settings -> new Database(configuration, PhaseMachine.configured(),
-                                              Optional.of(ConnectionPools.pool(settings))))
+                                              Optional.of(ConnectionPools.pool(settings, "deploystack"))))
                 .orElseGet(() -> new Database(configuration, PhaseMachine.unconfigured(), Optional.empty()));
     }
 

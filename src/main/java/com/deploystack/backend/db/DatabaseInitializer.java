@@ -25,7 +25,12 @@ public final class DatabaseInitializer {
     private static final System.Logger LOG = System.getLogger(DatabaseInitializer.class.getName());
 
     /** What a setup request achieved. */
-    public enum SetupResult { PERFORMED, ALREADY_PERFORMED }
+    public enum SetupResult {
+        PERFORMED,
+        /** Setup committed, but a service failed to start on it: the spec's restart_required fallback. */
+        PERFORMED_RESTART_REQUIRED,
+        ALREADY_PERFORMED
+    }
 
     private final Database database;
     private final Migrator migrator;
@@ -146,7 +151,7 @@ public final class DatabaseInitializer {
             selection = new SelectionFile.Selected(SelectionFile.TYPE, selectedAt, SelectionFile.VERSION);
             database.phases().initialized();
             LOG.log(Level.INFO, "Database setup performed; selection written to " + selectionFile.path());
-            return SetupResult.PERFORMED;
+            return activateSteps(true) ? SetupResult.PERFORMED : SetupResult.PERFORMED_RESTART_REQUIRED;
         } catch (SQLException | IOException | RuntimeException e) {
             Catalog.rollbackQuietly(connection);
             SetupException failure = describe(e);
@@ -180,6 +185,7 @@ public final class DatabaseInitializer {
             }
             database.phases().initialized();
             LOG.log(Level.INFO, "Database initialized; migrations are up to date");
+            activateSteps(false);
         } catch (SQLException e) {
             SetupException failure = unreachableOrFailed(e);
             database.phases().failed(failure.getMessage());
@@ -198,6 +204,21 @@ public final class DatabaseInitializer {
             database.phases().step(step.name());
             step.run(connection);
         }
+    }
+
+    /** Runs every step's post-commit activation; false when one failed (each failure is logged). */
+    private boolean activateSteps(boolean setupPerformed) {
+        boolean allActive = true;
+        for (InitializationStep step : steps) {
+            try {
+                step.activate(setupPerformed);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Step " + step.name() + " could not start on the initialized database: "
+                                     + e.getMessage() + "; a restart may be required");
+                allActive = false;
+            }
+        }
+        return allActive;
     }
 
     private SetupException describe(Exception e) {

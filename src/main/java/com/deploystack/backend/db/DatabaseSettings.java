@@ -22,6 +22,12 @@ public record DatabaseSettings(String host, int port, String database, String us
                                Duration validationTimeout) {
     }
 
+    /** The same server and database for another login, e.g. a plugin's role, with a small pool of its own. */
+    public DatabaseSettings as(String otherUser, String otherPassword, int poolSize) {
+        return new DatabaseSettings(host, port, database, otherUser, otherPassword, sslMode, sslRootCert,
+                                    new PoolSettings(poolSize, 0, pool.connectionTimeout(), pool.validationTimeout()));
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://" + hostForUrl() + ":" + port + "/" + database;
     }

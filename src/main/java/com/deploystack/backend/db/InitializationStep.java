@@ -14,4 +14,12 @@ public interface InitializationStep {
     String name();
 
     void run(Connection connection) throws SQLException;
+
+    /**
+     * Called after the transaction committed and the database became INITIALIZED, at setup
+     * ({@code setupPerformed}) and at every start. A failure here leaves the database set up; setup then
+     * answers that a restart may be required.
+     */
+    default void activate(boolean setupPerformed) {
+    }
 }

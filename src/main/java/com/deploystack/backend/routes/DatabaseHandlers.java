@@ -9,6 +9,7 @@ import com.deploystack.backend.db.DatabaseInitializer;
 import com.deploystack.backend.db.Phase;
 import com.deploystack.backend.db.PhaseMachine;
 import com.deploystack.backend.db.SelectionFile;
+import com.deploystack.backend.plugins.Plugins;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -24,6 +25,8 @@ final class DatabaseHandlers {
 
     static final String SETUP_SUCCESSFUL =
             "Database setup successful. All services have been initialized and are ready to use.";
+    static final String SETUP_NEEDS_RESTART =
+            "Database setup successful, but some services may require a server restart to function properly.";
     static final String ALREADY_PERFORMED = "Database setup has already been performed.";
     private static final Set<String> SETUP_FIELDS = Set.of("type");
 
@@ -31,8 +34,11 @@ final class DatabaseHandlers {
     private final DatabaseInitializer initializer;
     private final long bodyLimit;
     private final SetupToken setupToken;
+    private final Plugins plugins;
 
-    DatabaseHandlers(Database database, DatabaseInitializer initializer, long bodyLimit, SetupToken setupToken) {
+    DatabaseHandlers(Database database, DatabaseInitializer initializer, long bodyLimit, SetupToken setupToken,
+                     Plugins plugins) {
+        this.plugins = plugins;
         this.database = database;
         this.initializer = initializer;
         this.bodyLimit = bodyLimit;
@@ -54,6 +60,7 @@ final class DatabaseHandlers {
         json.add("phase", state.phase().name())
                 .add("mode", configuration.mode().name().toLowerCase(java.util.Locale.ROOT))
                 .add("setup_token_required", setupToken.required());
+        plugins.status().ifPresent(pluginStatus -> json.add("plugins", pluginStatus));
         if (!state.step().isEmpty()) {
             json.add("step", state.step());
         }
@@ -104,9 +111,10 @@ final class DatabaseHandlers {
                                                               .build());
             return;
         }
+        boolean restart = result == DatabaseInitializer.SetupResult.PERFORMED_RESTART_REQUIRED;
         response.send(Json.createObjectBuilder()
-                              .add("message", SETUP_SUCCESSFUL)
-                              .add("restart_required", false)
+                              .add("message", restart ? SETUP_NEEDS_RESTART : SETUP_SUCCESSFUL)
+                              .add("restart_required", restart)
                               .add("database_type", SelectionFile.TYPE)
                               .build());
     }

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.SetupException;
+import com.deploystack.backend.plugins.PluginsDisabledException;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -32,6 +33,10 @@ final class ErrorHandlers {
     }
 
     static void databaseNotAvailable(ServerRequest request, ServerResponse response, DatabaseNotAvailableException e) {
+        response.status(Status.SERVICE_UNAVAILABLE_503).send(Envelope.error(e.getMessage()));
+    }
+
+    static void pluginsDisabled(ServerRequest request, ServerResponse response, PluginsDisabledException e) {
         response.status(Status.SERVICE_UNAVAILABLE_503).send(Envelope.error(e.getMessage()));
     }
 

@@ -6,6 +6,8 @@ import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseInitializer;
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.SetupException;
+import com.deploystack.backend.plugins.Plugins;
+import com.deploystack.backend.plugins.PluginsDisabledException;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
@@ -16,9 +18,15 @@ import jakarta.json.JsonObject;
 /**
  * The routing table: every path of the service is here. Health endpoints ({@code /observe/health},
  * {@code /live}, {@code /ready}, {@code /started}) are added by the observe feature in {@code Application}.
- * Setup and status stay open, as the spec has them; the management routes need the admin token.
+ * Setup and status stay open, as the spec has them; the management routes and the plugins' routes
+ * ({@code /api/plugin/<id>/…}) need the admin token.
  */
 public final class Routes {
+
+    /** What the handlers need. */
+    public record Context(Database database, DatabaseInitializer initializer, AdminToken adminToken,
+                          SetupToken setupToken, Plugins plugins, long bodyLimit) {
+    }
 
     /** A management route: method, path (with {@code {parameters}}) and its handler. */
     public record Endpoint(Method method, String path, Handler handler) {
@@ -29,21 +37,23 @@ public final class Routes {
     private Routes() {
     }
 
-    public static void register(HttpRouting.Builder routing, Database database, DatabaseInitializer initializer,
-                                AdminToken adminToken, SetupToken setupToken, long bodyLimit) {
-        DatabaseHandlers db = new DatabaseHandlers(database, initializer, bodyLimit, setupToken);
+    public static void register(HttpRouting.Builder routing, Context context) {
+        DatabaseHandlers db = new DatabaseHandlers(context.database(), context.initializer(), context.bodyLimit(),
+                                                   context.setupToken(), context.plugins());
         SetupPage setupPage = new SetupPage();
         routing.get("/api/db/status", db::status)
                 .post("/api/db/setup", db::setup)
                 .get("/setup", setupPage::show)
                 .get("/api/health", (request, response) -> response.send(OK));
-        for (Endpoint endpoint : management(database, bodyLimit)) {
-            routing.route(endpoint.method(), endpoint.path(), adminToken.protect(endpoint.handler()));
+        for (Endpoint endpoint : management(context.database(), context.bodyLimit())) {
+            routing.route(endpoint.method(), endpoint.path(), context.adminToken().protect(endpoint.handler()));
         }
+        context.plugins().routing(routing, context.adminToken().protect((request, response) -> response.next()));
         routing.error(ApiException.class, ErrorHandlers::api)
                 .error(SetupException.class, ErrorHandlers::setup)
                 .error(DatabaseNotAvailableException.class, ErrorHandlers::databaseNotAvailable)
                 .error(DbClientException.class, ErrorHandlers::database)
+                .error(PluginsDisabledException.class, ErrorHandlers::pluginsDisabled)
                 .error(Exception.class, ErrorHandlers::unexpected);
     }
 

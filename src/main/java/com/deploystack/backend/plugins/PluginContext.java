@@ -1,0 +1,29 @@
+package com.deploystack.backend.plugins;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Consumer;
+
+/** What a plugin gets from the service: its database (under its own role) and the service's events. */
+public interface PluginContext {
+
+    /** Work on a connection inside a transaction that runs under the plugin's role. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    String pluginId();
+
+    /** The full (prefixed) name of one of the plugin's tables, e.g. {@code audit_events} for {@code events}. */
+    String table(String name);
+
+    /**
+     * Runs {@code work} in a transaction under the plugin's PostgreSQL role and commits it. Before the
+     * database is initialized it throws the service's "Database not available" error (answered 503).
+     */
+    <T> T inTransaction(Work<T> work);
+
+    /** Receives the service's events (database setup, setting changes) after they happened. */
+    void subscribe(Consumer<ServiceEvent> listener);
+}

@@ -1,0 +1,206 @@
+package com.deploystack.backend.plugins;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.deploystack.backend.support.TestPostgres;
+import com.deploystack.backend.support.TestService;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class PluginsTest {
+
+    private static final String TOKEN = "plugin-test-token";
+    private static final String[] AUTH = {"Authorization", "Bearer " + TOKEN};
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path data;
+    private String database;
+    private Map<String, String> env;
+    private TestService service;
+
+    @BeforeEach
+    void freshDatabase() {
+        database = TestPostgres.get().createDatabase("plugins");
+        env = new HashMap<>(TestPostgres.get().environment(database));
+        env.put("DEPLOYSTACK_ADMIN_TOKEN", TOKEN);
+        TestPlugins.Changing.COLUMNS.set(TestPlugins.Changing.FIRST);
+        TestPlugins.Changing.MIGRATIONS.set(List.of());
+    }
+
+    @AfterEach
+    void stop() {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    private TestService start(String enabled, String isolation) {
+        if (service != null) {
+            service.close();
+        }
+        service = TestService.start(env, data, Path.of("migrations"),
+                                    Map.of("plugins.enabled", enabled, "plugins.isolation", isolation));
+        return service;
+    }
+
+    @Test
+    void pluginTablesExistAfterSetupAndAfterARestartPrefixedOwnedByThePluginRoleAndRegistered() throws Exception {
+        start("notes,other", "role");
+        assertThat(service.setup().status(), is(200));
+        assertTable("notes_items", "deploystack_plugin_notes");
+        assertTable("other_things", "deploystack_plugin_other");
+        assertThat(query("SELECT count(*) FROM plugin_tables WHERE table_name IN ('notes_items', 'other_things')"),
+                   is("2"));
+        JsonObject plugins = service.status().getJsonObject("plugins");
+        assertThat(plugins.getString("isolation"), is("role"));
+        assertThat(plugins.getJsonArray("enabled").size(), is(2));
+
+        start("notes,other", "role").awaitPhase("INITIALIZED", WAIT);
+        assertTable("notes_items", "deploystack_plugin_notes");
+        assertThat(query("SELECT count(*) FROM plugin_tables"), is("2"));
+        assertThat("the role may create nothing once its tables exist",
+                   query("SELECT has_schema_privilege('deploystack_plugin_notes', 'public', 'CREATE')"), is("f"));
+    }
+
+    @Test
+    void aPluginWithAnInvalidIdIsRefusedBeforeAnySqlRuns() throws Exception {
+        start("bad-id,notes", "role");
+        JsonObject plugins = service.status().getJsonObject("plugins");
+        assertThat(plugins.getJsonArray("refused").getString(0), containsString("invalid plugin id 'bad-id'"));
+        assertThat(plugins.getJsonArray("enabled").getString(0), is("notes"));
+        assertThat(service.setup().status(), is(200));
+        assertThat(query("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'deploystack_plugin_bad%'"), is("0"));
+        assertThat(query("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'bad%'"), is("0"));
+    }
+
+    @Test
+    void underThePluginsRoleCoreTablesAndAnotherPluginsTablesAreRefusedByPostgres() {
+        start("notes,other", "role");
+        assertThat(service.setup().status(), is(200));
+        PluginContext notes = TestPlugins.Notes.CONTEXT.get();
+        assertThat(notes.inTransaction(connection -> execute(connection,
+                "INSERT INTO notes_items (body, tags) VALUES ('mine', '{a,b}')")), is(1));
+        List<String> forbidden = List.of(
+                "SELECT * FROM users",
+                "SELECT * FROM global_settings",
+                "INSERT INTO users (username, email, role_id) VALUES ('x', 'x@x', 'r')",
+                "DELETE FROM changelog",
+                "SELECT * FROM other_things",
+                "INSERT INTO other_things VALUES ('x')",
+                "DROP TABLE other_things",
+                "DROP TABLE users",
+                "CREATE TABLE sneaky (id int)",
+                "RESET ROLE; SELECT * FROM users",
+                "SET ROLE postgres");
+        for (String sql : forbidden) {
+            RuntimeException refused = assertThrows(RuntimeException.class,
+                                                    () -> notes.inTransaction(connection -> execute(connection, sql)), sql);
+            assertThat(sql, sqlState(refused), is("42501"));
+        }
+        assertThat(notes.table("items"), is("notes_items"));
+    }
+
+    @Test
+    void aChangedDefinitionWithoutAMigrationStepIsRefusedAndWithOneItApplies() throws Exception {
+        start("changing", "role");
+        assertThat(service.setup().status(), is(200));
+
+        TestPlugins.Changing.COLUMNS.set(List.of(PluginColumn.required("name", ColumnType.TEXT),
+                                                 PluginColumn.optional("note", ColumnType.TEXT)));
+        JsonObject failed = start("changing", "role").awaitPhase("FAILED", WAIT);
+        assertThat(failed.getString("error"), containsString("Plugin 'changing' table 'changing_records' does not"
+                                                             + " match its definition"));
+        assertThat(query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'changing_records'"),
+                   is("1"));
+
+        TestPlugins.Changing.MIGRATIONS.set(List.of(new PluginMigration(1, "add note",
+                "ALTER TABLE changing_records ADD COLUMN note text")));
+        start("changing", "role").awaitPhase("INITIALIZED", WAIT);
+        assertThat(query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'changing_records'"),
+                   is("2"));
+        assertThat(query("SELECT description FROM plugin_migrations WHERE plugin_id = 'changing'"), is("add note"));
+    }
+
+    @Test
+    void theAuditPluginRecordsSetupAndServesItsRouteBehindTheAdminToken() {
+        start("audit", "role");
+        assertThat(service.request("GET", "/api/plugin/audit/events", null).status(), is(401));
+        assertThat(service.request("GET", "/api/plugin/audit/events", null, AUTH).status(), is(503));
+        assertThat(service.setup().status(), is(200));
+        TestService.Response events = service.request("GET", "/api/plugin/audit/events", null, AUTH);
+        assertThat(events.status(), is(200));
+        assertThat(events.json().getJsonArray("data").getJsonObject(0).getString("event"), is("database.setup"));
+        assertThat(service.request("GET", "/api/plugin/audit/events", null, "Authorization", "Bearer nope").status(),
+                   is(401));
+    }
+
+    @Test
+    void prefixIsolationIsAnExplicitOptInThatTheStatusShows() throws Exception {
+        start("notes", "prefix");
+        assertThat(service.setup().status(), is(200));
+        assertThat(service.status().getJsonObject("plugins").getString("isolation"), is("prefix"));
+        assertThat(query("SELECT tableowner FROM pg_tables WHERE tablename = 'notes_items'"), is("postgres"));
+    }
+
+    @Test
+    void withoutTheRightToCreateRolesPluginsAreDisabledAndTheStatusSaysSo() throws Exception {
+        try (Connection connection = TestPostgres.get().connect("postgres");
+             Statement statement = connection.createStatement()) {
+            statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'limited_owner')"
+                              + " THEN CREATE ROLE limited_owner LOGIN PASSWORD '" + TestPostgres.PASSWORD + "'; END IF; END $$");
+            statement.execute("ALTER DATABASE " + database + " OWNER TO limited_owner");
+        }
+        env.put("POSTGRES_USER", "limited_owner");
+        start("notes", "role");
+        assertThat(service.setup().status(), is(200));
+        assertThat(service.status().getJsonObject("plugins").getString("isolation"), is("disabled"));
+        assertThat(query("SELECT count(*) FROM pg_tables WHERE tablename = 'notes_items'"), is("0"));
+        assertThat(TestService.logs().stream().anyMatch(line -> line.contains("Plugins are disabled")), is(true));
+    }
+
+    private static int execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+            return statement.getUpdateCount();
+        }
+    }
+
+    private static String sqlState(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql.getSQLState();
+            }
+        }
+        return "no SQLException in " + error;
+    }
+
+    private void assertTable(String table, String owner) throws SQLException {
+        assertThat(query("SELECT tableowner FROM pg_tables WHERE tablename = '" + table + "'"), is(owner));
+    }
+
+    private String query(String sql) throws SQLException {
+        try (Connection connection = TestPostgres.get().connect(database);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+}
