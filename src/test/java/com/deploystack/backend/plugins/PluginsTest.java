@@ -152,6 +152,18 @@ class PluginsTest {
     }
 
     @Test
+    void aPluginThatFailsToStartLeavesSetupDoneButAsksForARestart() {
+        start("failing_hook", "role");
+        TestService.Response setup = service.setup();
+        assertThat(setup.status(), is(200));
+        assertThat(setup.body(), is("{\"message\":\"Database setup successful, but some services may require a server"
+                                    + " restart to function properly.\",\"restart_required\":true,"
+                                    + "\"database_type\":\"postgresql\"}"));
+        assertThat(service.status().getBoolean("initialized"), is(true));
+        assertThat(service.setup().status(), is(409));
+    }
+
+    @Test
     void prefixIsolationIsAnExplicitOptInThatTheStatusShows() throws Exception {
         start("notes", "prefix");
         assertThat(service.setup().status(), is(200));

@@ -73,6 +73,24 @@ public final class TestPlugins {
         }
     }
 
+    /** A plugin whose start-up hook fails: setup still completes, but says a restart may be required. */
+    public static final class FailingHook implements Plugin {
+        @Override
+        public String id() {
+            return "failing_hook";
+        }
+
+        @Override
+        public String version() {
+            return "1";
+        }
+
+        @Override
+        public void initialize(PluginContext context) {
+            throw new IllegalStateException("cannot reach its upstream");
+        }
+    }
+
     /** A plugin whose definition a test changes between starts. */
     public static final class Changing implements Plugin {
         public static final List<PluginColumn> FIRST = List.of(PluginColumn.required("name", ColumnType.TEXT));
