@@ -42,6 +42,7 @@ public final class Main {
                                  "server.port", "3000",
                                  "server.host", "0.0.0.0",
                                  "server.shutdown-hook", "false",
+                                 "server.shutdown-grace-period", "PT10S",
                                  "server.connection-options.tcp-no-delay", "true")))
                 .build();
     }

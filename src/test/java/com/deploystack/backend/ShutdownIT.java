@@ -63,6 +63,42 @@ class ShutdownIT {
         }
     }
 
+    @Test
+    void aRequestInFlightWhenSigtermArrivesStillCompletes() throws Exception {
+        TestPostgres postgres = TestPostgres.get();
+        String database = postgres.createDatabase("inflight");
+        com.deploystack.backend.support.ScriptRepository repository =
+                com.deploystack.backend.support.ScriptRepository.copyOfProject(
+                        java.nio.file.Files.createDirectories(work.resolve("migrations")));
+        repository.write("29990101000000_slow.sql", "SELECT pg_sleep(2);", "");
+        Map<String, String> env = new java.util.HashMap<>(postgres.environment(database));
+        env.put("PATHS_MIGRATIONS", repository.root().toString());
+        try (ServiceProcess service = ServiceProcess.start(env, work.resolve("data"))) {
+            service.awaitHttp(Duration.ofSeconds(60));
+            java.util.concurrent.CompletableFuture<Integer> setup =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> service.setup().statusCode());
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (connections(database, "pg_sleep(2)") == 0) {
+                assertThat("setup never reached the slow script", System.nanoTime() < deadline, is(true));
+                Thread.sleep(20);
+            }
+            service.terminate(Duration.ofSeconds(30));
+            assertThat("the in-flight setup completed", setup.get(), is(200));
+            assertThat(java.nio.file.Files.exists(work.resolve("data").resolve("db.selection.json")), is(true));
+        }
+    }
+
+    private static long connections(String database, String runningQuery) throws Exception {
+        try (Connection connection = TestPostgres.get().connect("postgres");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '"
+                                                     + database + "' AND query LIKE '%" + runningQuery + "%'"
+                                                     + " AND state = 'active'")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
     private static long connectionsOf(String database) throws Exception {
         try (Connection connection = TestPostgres.get().connect("postgres");
              Statement statement = connection.createStatement();

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,14 +22,15 @@ import io.helidon.health.HealthCheckType;
  */
 public final class DatabaseReadinessCheck implements HealthCheck {
 
-    private record Probe(boolean up, String detail, long atNanos) {
+    private record Probe(boolean up, String detail, long atNanos, Instant at) {
     }
 
     private final Database database;
     private final Duration timeout;
     private final long cacheNanos;
     private final ReentrantLock probing = new ReentrantLock();
-    private volatile Probe last = new Probe(false, "not probed yet", System.nanoTime() - Long.MAX_VALUE / 2);
+    private volatile Probe last = new Probe(false, "not probed yet", System.nanoTime() - Long.MAX_VALUE / 2,
+                                            Instant.EPOCH);
     private Connection connection;
 
     public DatabaseReadinessCheck(Database database, Duration timeout, Duration cacheFor) {
@@ -66,6 +68,7 @@ public final class DatabaseReadinessCheck implements HealthCheck {
                 .status(probe.up())
                 .detail("phase", phase.name())
                 .detail("postgresql", probe.detail())
+                .detail("probed_at", probe.at().toString())
                 .build();
     }
 
@@ -82,13 +85,14 @@ public final class DatabaseReadinessCheck implements HealthCheck {
                 connection = DriverManager.getConnection(settings.jdbcUrl(), properties);
             }
             if (connection.isValid(seconds)) {
-                return new Probe(true, "answering", System.nanoTime());
+                return new Probe(true, "answering", System.nanoTime(), Instant.now());
             }
             closeConnection();
-            return new Probe(false, "not answering within " + timeout.toMillis() + " ms", System.nanoTime());
+            return new Probe(false, "not answering within " + timeout.toMillis() + " ms", System.nanoTime(),
+                             Instant.now());
         } catch (SQLException e) {
             closeConnection();
-            return new Probe(false, "unreachable", System.nanoTime());
+            return new Probe(false, "unreachable", System.nanoTime(), Instant.now());
         }
     }
 

@@ -60,6 +60,21 @@ class OutageTest {
     }
 
     @Test
+    void aFloodOfReadinessProbesReachesPostgresAtMostOncePerCacheInterval() {
+        assertThat(service.setup().status(), is(200));
+        awaitStatus("/observe/health/ready", 200, System.nanoTime(), Duration.ofSeconds(10));
+        java.util.Set<String> probes = new java.util.HashSet<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < 200; i++) {
+            probes.add(service.get("/observe/health/ready").json().getJsonArray("checks").getJsonObject(0)
+                               .getJsonObject("data").getString("probed_at"));
+        }
+        long seconds = Math.max(1, (System.nanoTime() - start) / 1_000_000_000L + 1);
+        assertThat("200 probes in about " + seconds + " s reached PostgreSQL " + probes.size() + " times",
+                   probes.size() <= seconds + 1, is(true));
+    }
+
+    @Test
     void setupWhilePostgresIsDownAnswers503AndWritesNothingThenSucceedsWhenItReturns() {
         postgres.stop();
         TestService.Response down = service.setup();
