@@ -205,11 +205,6 @@ class MigrateCommandIT {
     }
 
     private long count(String sql) throws SQLException {
-        try (Connection connection = TestPostgres.get().connect(database);
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return TestPostgres.get().queryCount(database, sql);
     }
 }

@@ -141,11 +141,6 @@ class MigrationGuaranteesTest {
     }
 
     private String query(String sql) throws SQLException {
-        try (Connection connection = TestPostgres.get().connect(database);
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getString(1);
-        }
+        return TestPostgres.get().queryValue(database, sql);
     }
 }

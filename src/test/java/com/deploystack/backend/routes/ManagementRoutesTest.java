@@ -180,14 +180,7 @@ class ManagementRoutesTest {
     @Test
     void revokeExpiredAnswersTheCount() throws Exception {
         assertThat(service.setup().status(), is(200));
-        try (Connection connection = TestPostgres.get().connect(database);
-             Statement statement = connection.createStatement()) {
-            statement.execute("INSERT INTO roles (id, name) VALUES ('r', 'user')");
-            statement.execute("INSERT INTO users (id, username, email, role_id) VALUES ('u', 'u', 'u@x', 'r')");
-            statement.execute("INSERT INTO oauth_clients (id, client_name) VALUES ('c', 'c')");
-            statement.execute("INSERT INTO oauth_access_tokens (token_hash, client_id, user_id, expires_at)"
-                              + " VALUES ('a', 'c', 'u', now() - interval '1 day'), ('b', 'c', 'u', now() + interval '1 day')");
-        }
+        TestPostgres.get().insertAccessTokens(database, "-1 day", "1 day");
         TestService.Response response = service.request("POST", "/api/admin/tokens/revoke-expired", null, AUTH);
         assertThat(response.status(), is(200));
         assertThat(response.body(), is("{\"success\":true,\"data\":{\"revoked\":1}}"));
@@ -199,24 +192,14 @@ class ManagementRoutesTest {
         Map<String, String> env = TestPostgres.get().environment(database);
         service = TestService.start(env, other, Path.of("migrations"), Map.of("tokens.sweep.interval", "1"));
         assertThat(service.setup().status(), is(200));
-        try (Connection connection = TestPostgres.get().connect(database);
-             Statement statement = connection.createStatement()) {
-            statement.execute("INSERT INTO roles (id, name) VALUES ('r', 'user')");
-            statement.execute("INSERT INTO users (id, username, email, role_id) VALUES ('u', 'u', 'u@x', 'r')");
-            statement.execute("INSERT INTO oauth_clients (id, client_name) VALUES ('c', 'c')");
-            statement.execute("INSERT INTO oauth_access_tokens (token_hash, client_id, user_id, expires_at)"
-                              + " VALUES ('old', 'c', 'u', now() - interval '1 day')");
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            long left;
-            do {
-                TestService.sleep(200);
-                try (var rows = statement.executeQuery("SELECT count(*) FROM oauth_access_tokens")) {
-                    rows.next();
-                    left = rows.getLong(1);
-                }
-            } while (left > 0 && System.nanoTime() < deadline);
-            assertThat("the sweeper deleted the expired token", left, is(0L));
-        }
+        TestPostgres.get().insertAccessTokens(database, "-1 day");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long left;
+        do {
+            TestService.sleep(200);
+            left = TestPostgres.get().queryCount(database, "SELECT count(*) FROM oauth_access_tokens");
+        } while (left > 0 && System.nanoTime() < deadline);
+        assertThat("the sweeper deleted the expired token", left, is(0L));
     }
 
     @Test

@@ -248,12 +248,7 @@ class SetupEndpointTest {
     }
 
     private long count(String sql) throws SQLException {
-        try (Connection connection = TestPostgres.get().connect(database);
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return TestPostgres.get().queryCount(database, sql);
     }
 
     private static long scriptCount() throws Exception {

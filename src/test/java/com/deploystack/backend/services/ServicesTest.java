@@ -68,16 +68,7 @@ class ServicesTest {
 
     @Test
     void revokeExpiredTokensDeletesOnlyTokensWhoseTimestampPassed() throws Exception {
-        try (Connection connection = TestPostgres.get().connect(database);
-             Statement statement = connection.createStatement()) {
-            statement.execute("INSERT INTO roles (id, name) VALUES ('r1', 'global_user')");
-            statement.execute("INSERT INTO users (id, username, email, role_id) VALUES ('u1', 'ada', 'ada@x', 'r1')");
-            statement.execute("INSERT INTO oauth_clients (id, client_name) VALUES ('c1', 'cli')");
-            statement.execute("INSERT INTO oauth_access_tokens (token_hash, client_id, user_id, expires_at) VALUES"
-                              + " ('h1', 'c1', 'u1', now() - interval '1 hour'),"
-                              + " ('h2', 'c1', 'u1', now() - interval '1 second'),"
-                              + " ('h3', 'c1', 'u1', now() + interval '1 hour')");
-        }
+        TestPostgres.get().insertAccessTokens(database, "-1 hour", "-1 second", "1 hour");
         TokenService tokens = new TokenService(db);
         assertThat(tokens.revokeExpiredTokens(), is(2));
         assertThat(tokens.revokeExpiredTokens(), is(0));

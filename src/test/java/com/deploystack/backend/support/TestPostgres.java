@@ -125,6 +125,36 @@ public final class TestPostgres {
         return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database, properties);
     }
 
+    /** The first column of the first row of {@code sql} in {@code database}, as text (null for SQL NULL). */
+    public String queryValue(String database, String sql) throws SQLException {
+        try (Connection connection = connect(database);
+             Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery(sql)) {
+            if (!rows.next()) {
+                throw new AssertionError("no row for: " + sql);
+            }
+            return rows.getString(1);
+        }
+    }
+
+    /** {@link #queryValue} for a count. */
+    public long queryCount(String database, String sql) throws SQLException {
+        return Long.parseLong(queryValue(database, sql));
+    }
+
+    /** A role, a user, an OAuth client and one access token per expiry offset (e.g. "-1 day"), for token tests. */
+    public void insertAccessTokens(String database, String... expiresIn) throws SQLException {
+        try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO roles (id, name) VALUES ('r1', 'global_user')");
+            statement.execute("INSERT INTO users (id, username, email, role_id) VALUES ('u1', 'ada', 'ada@x', 'r1')");
+            statement.execute("INSERT INTO oauth_clients (id, client_name) VALUES ('c1', 'cli')");
+            for (int i = 0; i < expiresIn.length; i++) {
+                statement.execute("INSERT INTO oauth_access_tokens (token_hash, client_id, user_id, expires_at)"
+                                  + " VALUES ('h" + (i + 1) + "', 'c1', 'u1', now() + interval '" + expiresIn[i] + "')");
+            }
+        }
+    }
+
     public String host() {
         return host;
     }
