@@ -22,6 +22,11 @@ import com.deploystack.backend.routes.AdminToken;
 import com.deploystack.backend.routes.Routes;
 import com.deploystack.backend.routes.SetupToken;
 import com.deploystack.backend.services.ExpiredTokenSweeper;
+import com.deploystack.backend.settings.DefinitionModules;
+import com.deploystack.backend.settings.EncryptionKeys;
+import com.deploystack.backend.settings.EncryptionSecret;
+import com.deploystack.backend.settings.GlobalSettings;
+import com.deploystack.backend.settings.SettingsInitialization;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -41,12 +46,14 @@ public final class Application implements AutoCloseable {
     private final WebServer server;
     private final Thread startup;
     private final ExpiredTokenSweeper sweeper;
+    private final GlobalSettings settings;
     private volatile boolean started;
 
     private Application(Optional<EmbeddedDatabase> embedded, Database database, DatabaseInitializer initializer,
-                        AdminToken adminToken, SetupToken setupToken, Config config) {
+                        GlobalSettings settings, AdminToken adminToken, SetupToken setupToken, Config config) {
         this.embedded = embedded;
         this.database = database;
+        this.settings = settings;
         Config health = config.get("health.probe");
         DatabaseReadinessCheck readiness = new DatabaseReadinessCheck(
                 database,
@@ -64,8 +71,8 @@ public final class Application implements AutoCloseable {
         this.server = WebServer.builder()
                 .config(config.get("server"))
                 .addFeature(observe)
-                .routing(routing -> Routes.register(routing, database, initializer, adminToken, setupToken,
-                                                    bodyLimit))
+                .routing(routing -> Routes.register(routing, database, initializer, settings, adminToken,
+                                                    setupToken, bodyLimit))
                 .build()
                 .start();
         this.startup = Thread.ofVirtual().name("database-startup").start(() -> resume(initializer));
@@ -100,9 +107,14 @@ public final class Application implements AutoCloseable {
                                 + configuration.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
         }
         Database database = Database.create(configuration);
-        DatabaseInitializer initializer = new DatabaseInitializer(database, new Migrator(migrations),
-                                                                  new SelectionFile(dataDirectory), List.of());
-        return new Application(embedded, database, initializer, AdminToken.load(env, dataDirectory),
+        Path settingsModules = Path.of(config.get("paths.settings").asString().orElse("config/global-settings"));
+        EncryptionKeys keys = new EncryptionKeys(() -> EncryptionSecret.current(env, dataDirectory));
+        GlobalSettings settings = new GlobalSettings(
+                database, keys, Duration.ofMillis(config.get("settings.cache.ttl").asLong().orElse(5000L)));
+        DatabaseInitializer initializer = new DatabaseInitializer(
+                database, new Migrator(migrations), new SelectionFile(dataDirectory),
+                List.of(new SettingsInitialization(() -> DefinitionModules.load(settingsModules), keys)));
+        return new Application(embedded, database, initializer, settings, AdminToken.load(env, dataDirectory),
                                SetupToken.fromEnvironment(env), config);
     }
 
@@ -144,6 +156,11 @@ public final class Application implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** Typed access to the global settings. */
+    public GlobalSettings settings() {
+        return settings;
     }
 
     /** Stops accepting, lets in-flight requests finish, then closes the pool and the embedded PostgreSQL. */
