@@ -6,6 +6,7 @@ import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseInitializer;
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.SetupException;
+import com.deploystack.backend.settings.GlobalSettings;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
@@ -30,14 +31,15 @@ public final class Routes {
     }
 
     public static void register(HttpRouting.Builder routing, Database database, DatabaseInitializer initializer,
-                                AdminToken adminToken, SetupToken setupToken, long bodyLimit) {
+                                GlobalSettings settings, AdminToken adminToken, SetupToken setupToken,
+                                long bodyLimit) {
         DatabaseHandlers db = new DatabaseHandlers(database, initializer, bodyLimit, setupToken);
         SetupPage setupPage = new SetupPage();
         routing.get("/api/db/status", db::status)
                 .post("/api/db/setup", db::setup)
                 .get("/setup", setupPage::show)
                 .get("/api/health", (request, response) -> response.send(OK));
-        for (Endpoint endpoint : management(database, bodyLimit)) {
+        for (Endpoint endpoint : management(database, settings, bodyLimit)) {
             routing.route(endpoint.method(), endpoint.path(), adminToken.protect(endpoint.handler()));
         }
         routing.error(ApiException.class, ErrorHandlers::api)
@@ -48,8 +50,9 @@ public final class Routes {
     }
 
     /** The management routes, each registered behind the admin token. */
-    public static List<Endpoint> management(Database database, long bodyLimit) {
+    public static List<Endpoint> management(Database database, GlobalSettings settings, long bodyLimit) {
         ProjectHandlers projects = new ProjectHandlers(database, bodyLimit);
+        SettingsHandlers settingsHandlers = new SettingsHandlers(settings, bodyLimit);
         TeamHandlers teams = new TeamHandlers(database, bodyLimit);
         InstallationHandlers installations = new InstallationHandlers(database, bodyLimit);
         TokenHandlers tokens = new TokenHandlers(database);
@@ -64,6 +67,10 @@ public final class Routes {
                 new Endpoint(Method.POST, "/api/teams/{teamId}/mcp/installations", installations::install),
                 new Endpoint(Method.DELETE, "/api/teams/{teamId}/mcp/installations/{installationId}",
                              installations::delete),
-                new Endpoint(Method.POST, "/api/admin/tokens/revoke-expired", tokens::revokeExpired));
+                new Endpoint(Method.POST, "/api/admin/tokens/revoke-expired", tokens::revokeExpired),
+                new Endpoint(Method.GET, "/api/settings", settingsHandlers::list),
+                new Endpoint(Method.GET, "/api/settings/group/{groupId}", settingsHandlers::group),
+                new Endpoint(Method.GET, "/api/settings/{key}", settingsHandlers::get),
+                new Endpoint(Method.PUT, "/api/settings/{key}", settingsHandlers::update));
     }
 }
