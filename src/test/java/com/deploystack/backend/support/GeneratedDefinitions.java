@@ -7,7 +7,7 @@ import com.deploystack.backend.settings.SettingDefinition;
 import com.deploystack.backend.settings.SettingGroup;
 import com.deploystack.backend.settings.SettingType;
 
-/** {@code count} setting definitions in groups of up to 100: every type, some encrypted, some required. */
+/** {@code count} setting definitions in groups of up to 100: every type, one in ten encrypted, some required. */
 public final class GeneratedDefinitions {
 
     private GeneratedDefinitions() {
@@ -19,8 +19,8 @@ public final class GeneratedDefinitions {
             String id = "generated-" + start / 100;
             List<SettingDefinition> settings = new ArrayList<>();
             for (int i = start; i < Math.min(count, start + 100); i++) {
-                SettingType type = SettingType.values()[i % 3];
-                boolean encrypted = type == SettingType.STRING && i % 10 == 0;
+                boolean encrypted = i % 10 == 0;
+                SettingType type = encrypted ? SettingType.STRING : SettingType.values()[i % 3];
                 String value = switch (type) {
                     case STRING -> encrypted ? "secret-" + i : "text " + i;
                     case NUMBER -> Integer.toString(i);
