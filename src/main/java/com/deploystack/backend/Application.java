@@ -24,6 +24,11 @@ import com.deploystack.backend.routes.AdminToken;
 import com.deploystack.backend.routes.Routes;
 import com.deploystack.backend.routes.SetupToken;
 import com.deploystack.backend.services.ExpiredTokenSweeper;
+import com.deploystack.backend.settings.DefinitionModules;
+import com.deploystack.backend.settings.EncryptionKeys;
+import com.deploystack.backend.settings.EncryptionSecret;
+import com.deploystack.backend.settings.GlobalSettings;
+import com.deploystack.backend.settings.SettingsInitialization;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -44,6 +49,7 @@ public final class Application implements AutoCloseable {
     private final Thread startup;
     private final ExpiredTokenSweeper sweeper;
     private final Plugins plugins;
+    private final Routes.Context routes;
     private volatile boolean started;
 
     private Application(Optional<EmbeddedDatabase> embedded, Database database, DatabaseInitializer initializer,
@@ -51,6 +57,7 @@ public final class Application implements AutoCloseable {
         this.embedded = embedded;
         this.database = database;
         this.plugins = plugins;
+        this.routes = routes;
         Config health = config.get("health.probe");
         DatabaseReadinessCheck readiness = new DatabaseReadinessCheck(
                 database,
@@ -102,14 +109,19 @@ public final class Application implements AutoCloseable {
                                 + configuration.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
         }
         Database database = Database.create(configuration);
+        Path settingsModules = Path.of(config.get("paths.settings").asString().orElse("config/global-settings"));
+        EncryptionKeys keys = new EncryptionKeys(() -> EncryptionSecret.current(env, dataDirectory));
+        GlobalSettings settings = new GlobalSettings(
+                database, keys, Duration.ofMillis(config.get("settings.cache.ttl").asLong().orElse(5000L)));
         Plugins plugins = Plugins.load(database, new ServiceEvents(),
                                        config.get("plugins.enabled").asString().orElse(""),
                                        config.get("plugins.isolation").asString().orElse("role"),
                                        Path.of(config.get("paths.plugins").asString().orElse("plugins")));
-        DatabaseInitializer initializer = new DatabaseInitializer(database, new Migrator(migrations),
-                                                                  new SelectionFile(dataDirectory),
-                                                                  List.of(plugins.step()));
-        Routes.Context routes = new Routes.Context(database, initializer, AdminToken.load(env, dataDirectory),
+        DatabaseInitializer initializer = new DatabaseInitializer(
+                database, new Migrator(migrations), new SelectionFile(dataDirectory),
+                List.of(new SettingsInitialization(() -> DefinitionModules.load(settingsModules), keys),
+                        plugins.step()));
+        Routes.Context routes = new Routes.Context(database, initializer, settings, AdminToken.load(env, dataDirectory),
                                                    SetupToken.fromEnvironment(env), plugins,
                                                    config.get("db.setup.limit").asLong().orElse(65536L));
         return new Application(embedded, database, initializer, plugins, routes, config);
@@ -153,6 +165,11 @@ public final class Application implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** Typed access to the global settings. */
+    public GlobalSettings settings() {
+        return routes.settings();
     }
 
     /** Stops accepting, lets in-flight requests finish, then closes the pool and the embedded PostgreSQL. */

@@ -19,10 +19,15 @@ public final class Main {
             System.exit(new MigrateCommand(config(), System.getenv(), System.out, System.err)
                                 .run(Arrays.asList(args).subList(1, args.length)));
         }
+        if (args.length > 0 && args[0].equals("settings")) {
+            System.exit(new SettingsCommand(config(), System.getenv(), System.out, System.err)
+                                .run(Arrays.asList(args).subList(1, args.length)));
+        }
         if (args.length > 0) {
             System.err.println("Unknown arguments " + Arrays.toString(args) + "\n"
                                + "Usage: java -jar deploystack-db.jar            run the service\n"
-                               + "       java -jar deploystack-db.jar migrate …  manage migrations (migrate for help)");
+                               + "       java -jar deploystack-db.jar migrate …  manage migrations (migrate for help)\n"
+                               + "       java -jar deploystack-db.jar settings rotate-key  re-encrypt secret settings");
             System.exit(MigrateCommand.USAGE);
         }
         LogConfig.configureRuntime();

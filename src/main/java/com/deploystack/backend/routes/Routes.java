@@ -8,6 +8,7 @@ import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.SetupException;
 import com.deploystack.backend.plugins.Plugins;
 import com.deploystack.backend.plugins.PluginsDisabledException;
+import com.deploystack.backend.settings.GlobalSettings;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
@@ -24,8 +25,8 @@ import jakarta.json.JsonObject;
 public final class Routes {
 
     /** What the handlers need. */
-    public record Context(Database database, DatabaseInitializer initializer, AdminToken adminToken,
-                          SetupToken setupToken, Plugins plugins, long bodyLimit) {
+    public record Context(Database database, DatabaseInitializer initializer, GlobalSettings settings,
+                          AdminToken adminToken, SetupToken setupToken, Plugins plugins, long bodyLimit) {
     }
 
     /** A management route: method, path (with {@code {parameters}}) and its handler. */
@@ -45,7 +46,7 @@ public final class Routes {
                 .post("/api/db/setup", db::setup)
                 .get("/setup", setupPage::show)
                 .get("/api/health", (request, response) -> response.send(OK));
-        for (Endpoint endpoint : management(context.database(), context.bodyLimit())) {
+        for (Endpoint endpoint : management(context.database(), context.settings(), context.bodyLimit())) {
             routing.route(endpoint.method(), endpoint.path(), context.adminToken().protect(endpoint.handler()));
         }
         context.plugins().routing(routing, context.adminToken().protect((request, response) -> response.next()));
@@ -58,8 +59,9 @@ public final class Routes {
     }
 
     /** The management routes, each registered behind the admin token. */
-    public static List<Endpoint> management(Database database, long bodyLimit) {
+    public static List<Endpoint> management(Database database, GlobalSettings settings, long bodyLimit) {
         ProjectHandlers projects = new ProjectHandlers(database, bodyLimit);
+        SettingsHandlers settingsHandlers = new SettingsHandlers(settings, bodyLimit);
         TeamHandlers teams = new TeamHandlers(database, bodyLimit);
         InstallationHandlers installations = new InstallationHandlers(database, bodyLimit);
         TokenHandlers tokens = new TokenHandlers(database);
@@ -74,6 +76,10 @@ public final class Routes {
                 new Endpoint(Method.POST, "/api/teams/{teamId}/mcp/installations", installations::install),
                 new Endpoint(Method.DELETE, "/api/teams/{teamId}/mcp/installations/{installationId}",
                              installations::delete),
-                new Endpoint(Method.POST, "/api/admin/tokens/revoke-expired", tokens::revokeExpired));
+                new Endpoint(Method.POST, "/api/admin/tokens/revoke-expired", tokens::revokeExpired),
+                new Endpoint(Method.GET, "/api/settings", settingsHandlers::list),
+                new Endpoint(Method.GET, "/api/settings/group/{groupId}", settingsHandlers::group),
+                new Endpoint(Method.GET, "/api/settings/{key}", settingsHandlers::get),
+                new Endpoint(Method.PUT, "/api/settings/{key}", settingsHandlers::update));
     }
 }

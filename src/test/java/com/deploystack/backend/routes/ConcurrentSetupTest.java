@@ -43,6 +43,8 @@ class ConcurrentSetupTest {
             throws Exception {
         String database = TestPostgres.get().createDatabase("replicas");
         Map<String, String> env = TestPostgres.get().environment(database);
+        // replicas with their own volumes must share the settings encryption secret (README, Encryption)
+        env.put("DEPLOYSTACK_ENCRYPTION_SECRET", "replicas-share-this-encryption-secret");
         try (TestService one = TestService.start(env, first); TestService two = TestService.start(env, second)) {
             one.awaitPhase("CONFIGURED", Duration.ofSeconds(30));
             two.awaitPhase("CONFIGURED", Duration.ofSeconds(30));

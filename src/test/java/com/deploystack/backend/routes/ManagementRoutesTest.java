@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,8 @@ import java.util.Map;
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseConfiguration;
 import com.deploystack.backend.db.DatabaseNotAvailableException;
+import com.deploystack.backend.settings.EncryptionKeys;
+import com.deploystack.backend.settings.GlobalSettings;
 import com.deploystack.backend.support.TestPostgres;
 import com.deploystack.backend.support.TestService;
 import jakarta.json.JsonObject;
@@ -51,7 +54,10 @@ class ManagementRoutesTest {
     /** Every management route of the routing table, with its path parameters filled in. */
     private static List<String[]> managementRoutes() {
         Database unconfigured = Database.create(DatabaseConfiguration.read(Map.of("POSTGRES_EMBEDDED", "false"), null));
-        return Routes.management(unconfigured, 65536).stream()
+        GlobalSettings settings = new GlobalSettings(unconfigured, new EncryptionKeys(() -> {
+            throw new AssertionError("no key is needed to answer 401 or 503");
+        }), Duration.ZERO);
+        return Routes.management(unconfigured, settings, 65536).stream()
                 .map(endpoint -> new String[] {endpoint.method().text(),
                         endpoint.path().replaceAll("\\{[^}]+}", "some-id")})
                 .toList();
@@ -64,7 +70,7 @@ class ManagementRoutesTest {
     @Test
     void everyManagementRouteAnswers401WithoutOrWithAWrongToken() {
         List<String[]> routes = managementRoutes();
-        assertThat(routes.size(), is(10));
+        assertThat(routes.size(), is(14));
         for (String[] route : routes) {
             for (String[] headers : List.of(new String[0], new String[] {"Authorization", "Bearer wrong"},
                                             new String[] {"Authorization", TOKEN})) {

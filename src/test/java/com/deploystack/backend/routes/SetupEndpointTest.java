@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.deploystack.backend.settings.EncryptionSecret;
 import com.deploystack.backend.support.TestPostgres;
 import com.deploystack.backend.support.TestService;
 import jakarta.json.JsonObject;
@@ -110,11 +111,13 @@ class SetupEndpointTest {
     }
 
     @Test
-    void aReplicaStillConfiguredAnswers409WhenAnotherReplicaDidTheSetup(@TempDir Path otherData) {
+    void aReplicaStillConfiguredAnswers409WhenAnotherReplicaDidTheSetup(@TempDir Path otherData) throws Exception {
         try (TestService other = TestService.start(env, otherData)) {
             other.awaitPhase("CONFIGURED", WAIT);
             assertThat(service.setup().status(), is(200));
             assertThat(other.status().getString("phase"), is("CONFIGURED"));
+            // replicas share the settings encryption key: here the generated key file, as on a shared volume
+            Files.copy(data.resolve(EncryptionSecret.FILE_NAME), otherData.resolve(EncryptionSecret.FILE_NAME));
             TestService.Response answer = other.setup();
             assertThat(answer.status(), is(409));
             assertThat(other.status().getString("phase"), is("INITIALIZED"));

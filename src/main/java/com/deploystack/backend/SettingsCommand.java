@@ -1,0 +1,123 @@
+package com.deploystack.backend;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.deploystack.backend.db.DatabaseConfiguration;
+import com.deploystack.backend.db.DatabaseInitializer;
+import com.deploystack.backend.db.DatabaseSettings;
+import com.deploystack.backend.db.EmbeddedDatabase;
+import com.deploystack.backend.settings.EncryptionSecret;
+import com.deploystack.backend.settings.KeyRotation;
+import com.deploystack.backend.settings.SettingsEncryptionException;
+import io.helidon.config.Config;
+
+/**
+ * {@code java -jar deploystack-db.jar settings rotate-key}: re-encrypts every encrypted global setting under a
+ * key derived from {@code DEPLOYSTACK_ENCRYPTION_SECRET_NEW}, in one transaction. Same configuration and exit
+ * codes as the migrate command.
+ */
+final class SettingsCommand {
+
+    static final String USAGE_TEXT = """
+            Usage: java -jar deploystack-db.jar settings rotate-key
+              rotate-key  re-encrypt every encrypted setting under a new key, in one transaction.
+                          Current secret: DEPLOYSTACK_ENCRYPTION_SECRET (or persistent_data/settings-encryption.key
+                          when unset); new secret: DEPLOYSTACK_ENCRYPTION_SECRET_NEW (required, 16+ characters).
+                          Afterwards start the service with DEPLOYSTACK_ENCRYPTION_SECRET set to the new secret.
+            Exit codes: 0 done, 2 wrong arguments or no new secret, 3 database not configured,
+            4 PostgreSQL unreachable, 5 rotation failed (wrong current secret, a value that does not decrypt,
+            setup not performed); nothing is changed unless it exits 0.""";
+
+    private final Config config;
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    SettingsCommand(Config config, Map<String, String> env, PrintStream out, PrintStream err) {
+        this.config = config;
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs {@code args} (without the leading "settings") and returns the exit code. */
+    int run(List<String> args) {
+        if (!args.equals(List.of("rotate-key"))) {
+            return usage(args.isEmpty() ? "missing command" : "unknown arguments " + args);
+        }
+        Path data = Path.of(config.get("paths.data").asString().orElse("persistent_data"));
+        EncryptionSecret next;
+        EncryptionSecret current;
+        try {
+            Optional<EncryptionSecret> given = EncryptionSecret.next(env);
+            if (given.isEmpty()) {
+                return usage(EncryptionSecret.NEW_VARIABLE + " is not set: put the new secret in it");
+            }
+            next = given.get();
+            current = EncryptionSecret.current(env, data);
+        } catch (SettingsEncryptionException | UncheckedIOException e) {
+            err.println("settings: " + e.getMessage());
+            return MigrateCommand.USAGE;
+        }
+        DatabaseSettings.PoolSettings pool = Application.poolSettings(config.get("db"));
+        DatabaseConfiguration configuration = DatabaseConfiguration.read(env, pool);
+        Optional<EmbeddedDatabase> embedded = Optional.empty();
+        try {
+            if (configuration.mode() == DatabaseConfiguration.Mode.EMBEDDED) {
+                try {
+                    embedded = Optional.of(EmbeddedDatabase.start(data, 0, pool));
+                } catch (IOException | RuntimeException e) {
+                    err.println("settings: the embedded PostgreSQL in " + data + " could not start (is the service"
+                                + " running on it?): " + e.getMessage());
+                    return MigrateCommand.UNREACHABLE;
+                }
+                configuration = DatabaseConfiguration.embedded(embedded.get().settings());
+            }
+            if (!configuration.configured()) {
+                err.println("settings: database is not configured: " + configuration.problems());
+                return MigrateCommand.NOT_CONFIGURED;
+            }
+            DatabaseSettings settings = configuration.settings().orElseThrow();
+            try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.driverProperties())) {
+                KeyRotation.Result result = KeyRotation.rotate(connection, current, next);
+                out.println("Re-encrypted " + result.values() + " setting value" + (result.values() == 1 ? "" : "s")
+                            + " from key " + result.oldKeyId() + " to key " + result.newKeyId() + ".");
+                out.println("Start the service with " + EncryptionSecret.VARIABLE + " set to the new secret.");
+                return MigrateCommand.OK;
+            }
+        } catch (SQLException e) {
+            if (DatabaseInitializer.isUnreachable(e)) {
+                err.println("settings: PostgreSQL is unreachable: " + e.getMessage());
+                return MigrateCommand.UNREACHABLE;
+            }
+            err.println("settings: rotation failed, nothing was changed: " + e.getMessage());
+            return MigrateCommand.MIGRATION_FAILED;
+        } catch (SettingsEncryptionException e) {
+            err.println("settings: rotation failed, nothing was changed: " + e.getMessage());
+            return MigrateCommand.MIGRATION_FAILED;
+        } finally {
+            embedded.ifPresent(postgres -> {
+                try {
+                    postgres.close();
+                } catch (IOException ignored) {
+                    // exiting anyway
+                }
+            });
+        }
+    }
+
+    private int usage(String problem) {
+        err.println("settings: " + problem);
+        err.println(USAGE_TEXT);
+        return MigrateCommand.USAGE;
+    }
+}

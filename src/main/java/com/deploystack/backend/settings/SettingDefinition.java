@@ -1,0 +1,9 @@
+package com.deploystack.backend.settings;
+
+/**
+ * One setting as a definition module declares it. {@code defaultValue} is the stored text of the default
+ * (see {@link SettingType}), or null when the setting starts empty.
+ */
+public record SettingDefinition(String key, String name, SettingType type, String defaultValue, String description,
+                                boolean encrypted, boolean required, String groupId) {
+}

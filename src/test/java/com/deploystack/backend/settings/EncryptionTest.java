@@ -1,0 +1,226 @@
+package com.deploystack.backend.settings;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.deploystack.backend.db.Migrator;
+import com.deploystack.backend.support.GeneratedDefinitions;
+import com.deploystack.backend.support.LogCapture;
+import com.deploystack.backend.support.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** AES-256-GCM values, the key's derivation and check against the database, and key rotation. */
+class EncryptionTest {
+
+    private static final String PASSPHRASE = "a-long-test-passphrase-0123456789";
+
+    static {
+        LogCapture.install();
+    }
+
+    @TempDir
+    Path data;
+
+    private static EncryptionSecret passphrase(String text) {
+        return EncryptionSecret.current(Map.of(EncryptionSecret.VARIABLE, text), Path.of("unused"));
+    }
+
+    private static SettingsCipher randomCipher() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return new SettingsCipher(KeyDerivation.keyId(key), key);
+    }
+
+    private static Connection migrated() throws SQLException {
+        String database = TestPostgres.get().createDatabase("encryption");
+        Connection connection = TestPostgres.get().connect(database);
+        new Migrator(Path.of("migrations")).up(connection);
+        return connection;
+    }
+
+    @Test
+    void aValueRoundTripsWithAFreshNonceEachTime() {
+        SettingsCipher cipher = randomCipher();
+        String first = cipher.encrypt("smtp.password", "hunter2 ünïcode");
+        String second = cipher.encrypt("smtp.password", "hunter2 ünïcode");
+        assertThat(first, matchesPattern("v1:" + cipher.keyId() + ":[A-Za-z0-9+/=]+"));
+        assertThat(first, not(is(second)));
+        assertThat(cipher.decrypt("smtp.password", first), is("hunter2 ünïcode"));
+        assertThat(cipher.decrypt("smtp.password", second), is("hunter2 ünïcode"));
+        assertThat(cipher.decrypt("smtp.password", cipher.encrypt("smtp.password", "")), is(""));
+    }
+
+    @Test
+    void aTamperedCiphertextIsRejected() {
+        SettingsCipher cipher = randomCipher();
+        String stored = cipher.encrypt("smtp.password", "hunter2");
+        String[] parts = stored.split(":", 3);
+        byte[] data = Base64.getDecoder().decode(parts[2]);
+        for (int i = 0; i < data.length; i++) {
+            byte[] tampered = data.clone();
+            tampered[i] ^= 0x01;
+            String value = parts[0] + ":" + parts[1] + ":" + Base64.getEncoder().encodeToString(tampered);
+            SettingsEncryptionException e = assertThrows(SettingsEncryptionException.class,
+                                                         () -> cipher.decrypt("smtp.password", value));
+            assertThat(e.getMessage(), containsString("smtp.password failed authentication"));
+        }
+        assertThrows(SettingsEncryptionException.class, () -> cipher.decrypt("smtp.password", "hunter2"));
+        assertThrows(SettingsEncryptionException.class, () -> cipher.decrypt("smtp.password", parts[0] + ":" + parts[1]
+                                                                                               + ":AAAA"));
+    }
+
+    @Test
+    void aCiphertextMovedToAnotherSettingOrUnderAnotherKeyIsRejected() {
+        SettingsCipher cipher = randomCipher();
+        String stored = cipher.encrypt("smtp.password", "hunter2");
+        assertThat(assertThrows(SettingsEncryptionException.class,
+                                () -> cipher.decrypt("github-oauth.client_secret", stored)).getMessage(),
+                   containsString("github-oauth.client_secret failed authentication"));
+        SettingsCipher other = randomCipher();
+        assertThat(assertThrows(SettingsEncryptionException.class, () -> other.decrypt("smtp.password", stored))
+                           .getMessage(), containsString("is encrypted under key " + cipher.keyId()));
+        // even with the key id rewritten to the other key's, authentication fails instead of giving garbage
+        String relabelled = stored.replace(cipher.keyId(), other.keyId());
+        assertThat(assertThrows(SettingsEncryptionException.class, () -> other.decrypt("smtp.password", relabelled))
+                           .getMessage(), containsString("failed authentication"));
+    }
+
+    @Test
+    void theKeyIsDerivedWithAPerInstallationSaltAndAWrongSecretIsAClearError() throws Exception {
+        try (Connection one = migrated(); Connection two = migrated()) {
+            one.setAutoCommit(false);
+            two.setAutoCommit(false);
+            SettingsCipher first = new EncryptionKeys(() -> passphrase(PASSPHRASE)).unlock(one);
+            SettingsCipher second = new EncryptionKeys(() -> passphrase(PASSPHRASE)).unlock(two);
+            assertThat("same secret, other installation: other salt, other key", first.keyId(), not(is(second.keyId())));
+            assertThat(new EncryptionKeys(() -> passphrase(PASSPHRASE)).unlock(one).keyId(), is(first.keyId()));
+            try (PreparedStatement statement = one.prepareStatement(
+                    "SELECT kdf, iterations, length(salt) FROM global_settings_keys WHERE active");
+                 ResultSet row = statement.executeQuery()) {
+                row.next();
+                assertThat(row.getString(1), is("pbkdf2-sha256"));
+                assertThat(row.getInt(2), is(600_000));
+                assertThat(row.getInt(3), is(24));
+            }
+            SettingsEncryptionException wrong = assertThrows(SettingsEncryptionException.class,
+                    () -> new EncryptionKeys(() -> passphrase("another-long-test-passphrase")).unlock(one));
+            assertThat(wrong.getMessage(), containsString(EncryptionSecret.VARIABLE + " does not match the key"));
+            assertThat(wrong.getMessage(), not(containsString("another-long-test-passphrase")));
+        }
+        assertThat(assertThrows(SettingsEncryptionException.class, () -> passphrase("short")).getMessage(),
+                   containsString("shorter than 16 characters"));
+    }
+
+    @Test
+    void withoutTheVariableARandomKeyIsGeneratedOnceIntoAPrivateFileWithAWarningSayingWhere() throws Exception {
+        EncryptionSecret generated = EncryptionSecret.current(Map.of(), data);
+        Path file = data.resolve(EncryptionSecret.FILE_NAME);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), is("rw-------"));
+        String key = Files.readString(file).strip();
+        assertThat(key, matchesPattern("[0-9a-f]{64}"));
+        assertThat(generated.random(), is(true));
+        assertThat(EncryptionSecret.current(Map.of(), data).material(), is(generated.material()));
+        List<String> lines = LogCapture.install().lines();
+        assertThat(lines.stream().anyMatch(line -> line.contains("WARNING") && line.contains(file.toAbsolutePath()
+                                                                                                 .toString())), is(true));
+        assertThat(lines.stream().noneMatch(line -> line.contains(key)), is(true));
+        try (Connection connection = migrated()) {
+            connection.setAutoCommit(false);
+            new EncryptionKeys(() -> generated).unlock(connection);
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT kdf FROM global_settings_keys WHERE active");
+                 ResultSet row = statement.executeQuery()) {
+                row.next();
+                assertThat(row.getString(1), is("hkdf-sha256"));
+            }
+        }
+    }
+
+    @Test
+    void rotationReEncryptsEveryValueInOneTransactionAndKeepsThemReadable() throws Exception {
+        try (Connection connection = migrated()) {
+            connection.setAutoCommit(false);
+            EncryptionSecret current = EncryptionSecret.current(Map.of(), data);
+            EncryptionKeys keys = new EncryptionKeys(() -> current);
+            new SettingsInitialization(() -> GeneratedDefinitions.of(200), keys).run(connection);
+            connection.commit();
+            Map<String, String> before = decryptedValues(connection, keys.unlock(connection));
+            assertThat(before.size(), is(20));
+            assertThat(before.get("generated-1.setting_110"), is("secret-110"));
+
+            EncryptionSecret next = passphrase(PASSPHRASE);
+            SettingsEncryptionException wrongCurrent = assertThrows(SettingsEncryptionException.class,
+                    () -> KeyRotation.rotate(connection, passphrase("not-the-current-secret"), next));
+            assertThat(wrongCurrent.getMessage(), containsString("does not match"));
+
+            KeyRotation.Result result = KeyRotation.rotate(connection, current, next);
+            assertThat(result.values(), is(20));
+            SettingsCipher rotated = new EncryptionKeys(() -> next).unlock(connection);
+            assertThat(rotated.keyId(), is(result.newKeyId()));
+            assertThat(decryptedValues(connection, rotated), is(before));
+            assertThrows(SettingsEncryptionException.class, () -> new EncryptionKeys(() -> current).unlock(connection));
+            connection.commit();
+        }
+    }
+
+    @Test
+    void aRotationThatMeetsATamperedValueChangesNothing() throws Exception {
+        try (Connection connection = migrated()) {
+            connection.setAutoCommit(false);
+            EncryptionSecret current = EncryptionSecret.current(Map.of(), data);
+            EncryptionKeys keys = new EncryptionKeys(() -> current);
+            new SettingsInitialization(() -> GeneratedDefinitions.of(100), keys).run(connection);
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE global_settings SET value = (SELECT value FROM global_settings"
+                    + " WHERE key = 'generated-0.setting_10') WHERE key = 'generated-0.setting_20'")) {
+                statement.executeUpdate();
+            }
+            connection.commit();
+            Map<String, String> rowsBefore = storedValues(connection);
+            SettingsEncryptionException e = assertThrows(SettingsEncryptionException.class,
+                    () -> KeyRotation.rotate(connection, current, passphrase(PASSPHRASE)));
+            assertThat(e.getMessage(), containsString("generated-0.setting_20 failed authentication"));
+            assertThat(storedValues(connection), is(rowsBefore));
+            assertThat(keys.unlock(connection).keyId(), is(new EncryptionKeys(() -> current).unlock(connection).keyId()));
+        }
+    }
+
+    private static Map<String, String> decryptedValues(Connection connection, SettingsCipher cipher) throws SQLException {
+        Map<String, String> values = new HashMap<>();
+        storedValues(connection).forEach((key, value) -> {
+            assertThat(value, not(containsString("secret-")));
+            values.put(key, cipher.decrypt(key, value));
+        });
+        return values;
+    }
+
+    private static Map<String, String> storedValues(Connection connection) throws SQLException {
+        Map<String, String> values = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT key, value FROM global_settings WHERE is_encrypted AND value IS NOT NULL");
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                values.put(rows.getString(1), rows.getString(2));
+            }
+        }
+        connection.commit();
+        return values;
+    }
+}
