@@ -30,6 +30,7 @@ import com.deploystack.backend.settings.EncryptionSecret;
 import com.deploystack.backend.settings.GlobalSettings;
 import com.deploystack.backend.settings.SettingsInitialization;
 import io.helidon.config.Config;
+import jakarta.json.Json;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -113,13 +114,16 @@ public final class Application implements AutoCloseable {
         EncryptionKeys keys = new EncryptionKeys(() -> EncryptionSecret.current(env, dataDirectory));
         GlobalSettings settings = new GlobalSettings(
                 database, keys, Duration.ofMillis(config.get("settings.cache.ttl").asLong().orElse(5000L)));
-        Plugins plugins = Plugins.load(database, new ServiceEvents(),
+        ServiceEvents events = new ServiceEvents();
+        settings.onChange(key -> events.publish("setting.changed", Json.createObjectBuilder().add("key", key).build()));
+        Plugins plugins = Plugins.load(database, events, settings,
                                        config.get("plugins.enabled").asString().orElse(""),
                                        config.get("plugins.isolation").asString().orElse("role"),
                                        Path.of(config.get("paths.plugins").asString().orElse("plugins")));
         DatabaseInitializer initializer = new DatabaseInitializer(
                 database, new Migrator(migrations), new SelectionFile(dataDirectory),
-                List.of(new SettingsInitialization(() -> DefinitionModules.load(settingsModules), keys),
+                List.of(new SettingsInitialization(
+                                () -> plugins.withSettings(DefinitionModules.load(settingsModules)), keys),
                         plugins.step()));
         Routes.Context routes = new Routes.Context(database, initializer, settings, AdminToken.load(env, dataDirectory),
                                                    SetupToken.fromEnvironment(env), plugins,

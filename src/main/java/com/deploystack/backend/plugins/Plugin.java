@@ -1,7 +1,9 @@
 package com.deploystack.backend.plugins;
 
 import java.util.List;
+import java.util.Optional;
 
+import com.deploystack.backend.settings.SettingGroup;
 import io.helidon.webserver.http.HttpRules;
 
 /**
@@ -27,6 +29,14 @@ public interface Plugin {
     /** Versioned steps that change the plugin's tables; each runs once, in version order, under its role. */
     default List<PluginMigration> migrations() {
         return List.of();
+    }
+
+    /**
+     * The plugin's global settings group (created when missing), with keys {@code <id>.<name>}. A key that
+     * the core or another plugin already owns is skipped with a warning: the core wins.
+     */
+    default Optional<SettingGroup> settings() {
+        return Optional.empty();
     }
 
     /** Called once the database is initialized (after setup, and at every start). */

@@ -24,6 +24,9 @@ public interface PluginContext {
      */
     <T> T inTransaction(Work<T> work);
 
+    /** The value of the plugin's own setting {@code <id>.<name>} (decrypted when encrypted; "" when empty). */
+    String setting(String name);
+
     /** Receives the service's events (database setup, setting changes) after they happened. */
     void subscribe(Consumer<ServiceEvent> listener);
 }

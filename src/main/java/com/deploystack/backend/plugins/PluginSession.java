@@ -12,6 +12,7 @@ import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.Phase;
+import com.deploystack.backend.settings.GlobalSettings;
 import com.zaxxer.hikari.HikariDataSource;
 import io.helidon.dbclient.DbClientException;
 
@@ -25,13 +26,16 @@ final class PluginSession implements PluginContext, AutoCloseable {
     private final Plugin plugin;
     private final Database database;
     private final ServiceEvents events;
+    private final GlobalSettings settings;
     private final Supplier<PluginIsolation> isolation;
     private HikariDataSource rolePool;
 
-    PluginSession(Plugin plugin, Database database, ServiceEvents events, Supplier<PluginIsolation> isolation) {
+    PluginSession(Plugin plugin, Database database, ServiceEvents events, GlobalSettings settings,
+                  Supplier<PluginIsolation> isolation) {
         this.plugin = plugin;
         this.database = database;
         this.events = events;
+        this.settings = settings;
         this.isolation = isolation;
     }
 
@@ -63,6 +67,11 @@ final class PluginSession implements PluginContext, AutoCloseable {
         } catch (SQLException e) {
             throw new DbClientException("Plugin " + plugin.id() + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public String setting(String name) {
+        return settings.getString(plugin.id() + "." + name);
     }
 
     @Override

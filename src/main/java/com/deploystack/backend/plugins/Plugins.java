@@ -22,6 +22,9 @@ import java.util.stream.Stream;
 
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.InitializationStep;
+import com.deploystack.backend.settings.GlobalSettings;
+import com.deploystack.backend.settings.SettingDefinition;
+import com.deploystack.backend.settings.SettingGroup;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import jakarta.json.Json;
@@ -44,15 +47,15 @@ public final class Plugins implements AutoCloseable {
     private final List<String> refused;
     private volatile PluginIsolation isolation;
 
-    private Plugins(Database database, ServiceEvents events, List<Plugin> enabled, List<String> refused,
-                    boolean roleIsolationWanted) {
+    private Plugins(Database database, ServiceEvents events, GlobalSettings settings, List<Plugin> enabled,
+                    List<String> refused, boolean roleIsolationWanted) {
         this.database = database;
         this.events = events;
         this.enabled = List.copyOf(enabled);
         this.refused = List.copyOf(refused);
         this.roleIsolationWanted = roleIsolationWanted;
         this.isolation = roleIsolationWanted ? PluginIsolation.ROLE : PluginIsolation.PREFIX;
-        enabled.forEach(plugin -> sessions.put(plugin.id(), new PluginSession(plugin, database, events,
+        enabled.forEach(plugin -> sessions.put(plugin.id(), new PluginSession(plugin, database, events, settings,
                                                                                () -> isolation)));
     }
 
@@ -62,8 +65,8 @@ public final class Plugins implements AutoCloseable {
      *
      * @param isolation {@code role} (default) or {@code prefix}
      */
-    public static Plugins load(Database database, ServiceEvents events, String enabledIds, String isolation,
-                               Path folder) {
+    public static Plugins load(Database database, ServiceEvents events, GlobalSettings settings, String enabledIds,
+                               String isolation, Path folder) {
         Set<String> wanted = Arrays.stream(enabledIds.split(","))
                 .map(String::strip).filter(id -> !id.isEmpty()).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
         String mode = isolation.strip().toLowerCase(Locale.ROOT);
@@ -73,7 +76,7 @@ public final class Plugins implements AutoCloseable {
             String problem = "plugins.isolation must be 'role' or 'prefix', got '" + isolation + "'; no plugin runs";
             LOG.log(Level.ERROR, problem);
             refused.add(problem);
-            return new Plugins(database, events, enabled, refused, true);
+            return new Plugins(database, events, settings, enabled, refused, true);
         }
         Set<String> seen = new java.util.HashSet<>();
         for (Plugin plugin : ServiceLoader.load(Plugin.class, classLoader(folder))) {
@@ -100,7 +103,7 @@ public final class Plugins implements AutoCloseable {
             LOG.log(Level.WARNING, "plugins.isolation=prefix: plugins share the service's database role; only their"
                                    + " table names keep them apart");
         }
-        return new Plugins(database, events, enabled, refused, mode.equals("role"));
+        return new Plugins(database, events, settings, enabled, refused, mode.equals("role"));
     }
 
     /** Creates and checks the plugin tables inside setup's transaction; calls the hooks once initialized. */
@@ -124,6 +127,36 @@ public final class Plugins implements AutoCloseable {
                 }
             }
         };
+    }
+
+    /**
+     * The core's setting groups followed by the enabled plugins' groups. A plugin key that the core or an
+     * earlier plugin already owns is skipped with a warning, and a key outside the plugin's namespace
+     * ({@code <id>.}) is refused the same way.
+     */
+    public List<SettingGroup> withSettings(List<SettingGroup> core) {
+        Set<String> owned = new java.util.HashSet<>();
+        core.forEach(group -> group.settings().forEach(setting -> owned.add(setting.key())));
+        List<SettingGroup> all = new ArrayList<>(core);
+        for (Plugin plugin : enabled) {
+            plugin.settings().ifPresent(group -> {
+                List<SettingDefinition> kept = new ArrayList<>();
+                for (SettingDefinition setting : group.settings()) {
+                    if (!setting.key().startsWith(plugin.id() + ".")) {
+                        LOG.log(Level.WARNING, "Plugin " + plugin.id() + ": setting " + setting.key()
+                                               + " is outside its namespace " + plugin.id() + ".*; skipped");
+                    } else if (!owned.add(setting.key())) {
+                        LOG.log(Level.WARNING, "Plugin " + plugin.id() + ": setting " + setting.key()
+                                               + " is already defined by the core or another plugin; skipped");
+                    } else {
+                        kept.add(setting);
+                    }
+                }
+                all.add(new SettingGroup(group.id(), group.name(), group.description(), group.icon(),
+                                         group.sortOrder(), kept));
+            });
+        }
+        return all;
     }
 
     /** Mounts each plugin's routes under {@code /api/plugin/<id>/}, all behind {@code guard}. */

@@ -68,7 +68,7 @@ final class SettingsHandlers {
         }
         String value = storedText(setting, body.get("value"));
         StoredSetting updated = service.update(setting, value).orElseThrow(SettingsHandlers::notFound);
-        settings.invalidate();
+        settings.changed(updated.key());
         Envelope.ok(response, masked(updated));
     }
 

@@ -2,9 +2,12 @@ package com.deploystack.backend.settings;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -26,6 +29,7 @@ public final class GlobalSettings {
     private final EncryptionKeys keys;
     private final long ttlNanos;
     private final AtomicLong changes = new AtomicLong();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private volatile Snapshot snapshot;
 
     public GlobalSettings(Database database, EncryptionKeys keys, Duration ttl) {
@@ -39,10 +43,16 @@ public final class GlobalSettings {
         return new SettingsService(database.client(), keys.cipher());
     }
 
-    /** Drops the cache, after a change through this replica. */
-    public void invalidate() {
+    /** Listens to changes made through this replica; receives the setting's key, never its value. */
+    public void onChange(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    /** After {@code key} changed through this replica: drops the cache and tells the listeners. */
+    public void changed(String key) {
         changes.incrementAndGet();
         snapshot = null;
+        listeners.forEach(listener -> listener.accept(key));
     }
 
     /** A string setting; "" when it is empty. Decrypted when the setting is encrypted. */

@@ -152,6 +152,61 @@ class PluginsTest {
     }
 
     @Test
+    void pluginSettingsJoinTheGlobalSettingsAndTheCoreWins() throws Exception {
+        start("notes,other,smtp", "role");
+        assertThat(service.setup().status(), is(200));
+        assertThat(query("SELECT value || ' ' || group_id FROM global_settings WHERE key = 'notes.color'"),
+                   is("blue notes"));
+        assertThat(query("SELECT value || ' ' || group_id FROM global_settings WHERE key = 'other.color'"),
+                   is("red other"));
+        assertThat("the core's encrypted smtp.password is kept", query(
+                "SELECT is_encrypted AND value IS NULL FROM global_settings WHERE key = 'smtp.password'"), is("t"));
+        assertThat(query("SELECT value FROM global_settings WHERE key = 'smtp.relay'"), is("mx"));
+        assertThat(query("SELECT count(*) FROM global_setting_groups WHERE id IN ('notes', 'other')"), is("2"));
+        assertThat(query("SELECT group_id FROM global_settings WHERE key = 'global.page_url'"), is("global"));
+        assertThat(query("SELECT coalesce(value, '') FROM global_settings WHERE key = 'global.page_url'"),
+                   org.hamcrest.Matchers.not("http://evil"));
+        assertThat(TestPlugins.Notes.CONTEXT.get().setting("color"), is("blue"));
+        List<String> logs = TestService.logs();
+        assertThat(logs.stream().anyMatch(line -> line.contains("global.page_url is outside its namespace")), is(true));
+        assertThat(logs.stream().anyMatch(line -> line.contains("Plugin smtp: setting smtp.password is already defined")),
+                   is(true));
+    }
+
+    @Test
+    void theAuditPluginSignsEventsWithItsEncryptedSettingAndDetectsTampering() throws Exception {
+        start("audit", "role");
+        assertThat(service.setup().status(), is(200));
+        String key = "audit-signing-key-do-not-leak";
+        TestService.Response put = service.request("PUT", "/api/settings/audit.signing_key",
+                                                   "{\"value\":\"" + key + "\"}", AUTH);
+        assertThat(put.body(), put.status(), is(200));
+        assertThat(query("SELECT value LIKE 'v1:%' AND position('" + key + "' in value) = 0 FROM global_settings"
+                         + " WHERE key = 'audit.signing_key'"), is("t"));
+
+        jakarta.json.JsonArray events = service.request("GET", "/api/plugin/audit/events", null, AUTH).json()
+                .getJsonArray("data");
+        JsonObject change = events.getJsonObject(0);
+        assertThat(change.getString("event"), is("setting.changed"));
+        assertThat(change.getJsonObject("detail").getString("key"), is("audit.signing_key"));
+        assertThat(change.getBoolean("signed"), is(true));
+        assertThat(change.getBoolean("verified"), is(true));
+        assertThat("setup happened before the key was set", events.getJsonObject(1).getBoolean("signed"), is(false));
+
+        try (Connection connection = TestPostgres.get().connect(database);
+             Statement statement = connection.createStatement()) {
+            statement.execute("UPDATE audit_events SET detail = '{\"key\": \"global.page_url\"}'"
+                              + " WHERE event = 'setting.changed'");
+        }
+        JsonObject tampered = service.request("GET", "/api/plugin/audit/events", null, AUTH).json()
+                .getJsonArray("data").getJsonObject(0);
+        assertThat(tampered.getBoolean("verified"), is(false));
+        for (String line : TestService.logs()) {
+            assertThat(line.contains(key), is(false));
+        }
+    }
+
+    @Test
     void aPluginThatFailsToStartLeavesSetupDoneButAsksForARestart() {
         start("failing_hook", "role");
         TestService.Response setup = service.setup();

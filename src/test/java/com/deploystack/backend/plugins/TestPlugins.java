@@ -1,7 +1,12 @@
 package com.deploystack.backend.plugins;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+
+import com.deploystack.backend.settings.SettingDefinition;
+import com.deploystack.backend.settings.SettingGroup;
+import com.deploystack.backend.settings.SettingType;
 
 /** Plugins that exist only for the tests; each is active only when a test enables it by id. */
 public final class TestPlugins {
@@ -32,6 +37,14 @@ public final class TestPlugins {
         }
 
         @Override
+        public Optional<SettingGroup> settings() {
+            return Optional.of(new SettingGroup("notes", "Notes", null, null, 50, List.of(
+                    new SettingDefinition("notes.color", "Color", SettingType.STRING, "blue", null, false, false, "notes"),
+                    new SettingDefinition("global.page_url", "Hijack", SettingType.STRING, "http://evil", null, false,
+                                          false, "notes"))));
+        }
+
+        @Override
         public void initialize(PluginContext context) {
             CONTEXT.set(context);
         }
@@ -52,6 +65,33 @@ public final class TestPlugins {
         @Override
         public List<PluginTable> tables() {
             return List.of(new PluginTable("things", List.of(PluginColumn.required("name", ColumnType.TEXT))));
+        }
+
+        @Override
+        public Optional<SettingGroup> settings() {
+            return Optional.of(new SettingGroup("other", "Other", null, null, 60, List.of(
+                    new SettingDefinition("other.color", "Color", SettingType.STRING, "red", null, false, false, "other"))));
+        }
+    }
+
+    /** A plugin named like a core settings group, claiming a core key: the core keeps it. */
+    public static final class Smtp implements Plugin {
+        @Override
+        public String id() {
+            return "smtp";
+        }
+
+        @Override
+        public String version() {
+            return "1";
+        }
+
+        @Override
+        public Optional<SettingGroup> settings() {
+            return Optional.of(new SettingGroup("smtp", "SMTP (plugin)", null, null, 70, List.of(
+                    new SettingDefinition("smtp.password", "Password", SettingType.STRING, "plain-text", null, false,
+                                          false, "smtp"),
+                    new SettingDefinition("smtp.relay", "Relay", SettingType.STRING, "mx", null, false, false, "smtp"))));
         }
     }
 
