@@ -21,11 +21,18 @@ public final class SecretFile {
         if (!Files.exists(file)) {
             byte[] random = new byte[bytes];
             new SecureRandom().nextBytes(random);
+            // Written in full to a private temporary file, then linked under the final name: a reader sees no
+            // file or the whole secret, and of two processes racing, the first link wins and both use it.
+            Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(),
+                                                  ".tmp",
+                                                  PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(file, HexFormat.of().formatHex(random) + "\n", StandardCharsets.US_ASCII);
+                Files.writeString(temporary, HexFormat.of().formatHex(random) + "\n", StandardCharsets.US_ASCII);
+                Files.createLink(file, temporary);
             } catch (FileAlreadyExistsException raced) {
                 // another process created it first: use theirs
+            } finally {
+                Files.deleteIfExists(temporary);
             }
         }
         String secret = Files.readString(file, StandardCharsets.US_ASCII).trim();
