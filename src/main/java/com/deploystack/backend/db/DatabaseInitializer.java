@@ -15,8 +15,9 @@ import javax.sql.DataSource;
 /**
  * Initializes the database: the setup requested over HTTP, and the catch-up at every start.
  *
- * <p>Setup is one transaction under the migration lock: pending scripts, the setup marker, then the
- * selection file written atomically just before commit. Any failure rolls everything back, removes
+ * <p>Setup is one transaction under the migration lock: pending scripts, the initialization steps
+ * (settings, plugin tables), the setup marker, then the selection file written atomically just before
+ * commit. Any failure rolls everything back, removes
  * nothing that existed, writes no file, and leaves setup retryable. The "already performed?" check runs
  * inside the lock and reads the marker in the database, so every replica agrees.
  */
