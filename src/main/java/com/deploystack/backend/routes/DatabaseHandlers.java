@@ -1,5 +1,6 @@
 package com.deploystack.backend.routes;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 
@@ -9,11 +10,12 @@ import com.deploystack.backend.db.DatabaseInitializer;
 import com.deploystack.backend.db.Phase;
 import com.deploystack.backend.db.PhaseMachine;
 import com.deploystack.backend.db.SelectionFile;
+import com.deploystack.backend.services.JsonFactory;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -31,6 +33,11 @@ final class DatabaseHandlers {
     private final DatabaseInitializer initializer;
     private final long bodyLimit;
     private final SetupToken setupToken;
+    private volatile StatusBody lastStatus;
+
+    /** A serialized status body and the phase state and selection it was built from (compared by identity). */
+    private record StatusBody(PhaseMachine.State state, SelectionFile.Content selection, byte[] json) {
+    }
 
     DatabaseHandlers(Database database, DatabaseInitializer initializer, long bodyLimit, SetupToken setupToken) {
         this.database = database;
@@ -39,11 +46,27 @@ final class DatabaseHandlers {
         this.setupToken = setupToken;
     }
 
+    /**
+     * The status body depends only on the phase state and the selection file (the rest is fixed at start),
+     * so it is built and serialized once per change of either: load balancers may poll it thousands of
+     * times a second.
+     */
     void status(ServerRequest request, ServerResponse response) {
         PhaseMachine.State state = database.phases().current();
+        SelectionFile.Content selection = initializer.selection();
+        StatusBody body = lastStatus;
+        if (body == null || body.state() != state || body.selection() != selection) {
+            body = new StatusBody(state, selection,
+                                  statusJson(state, selection).toString().getBytes(StandardCharsets.UTF_8));
+            lastStatus = body;
+        }
+        response.header(HeaderValues.CONTENT_TYPE_JSON).send(body.json());
+    }
+
+    private JsonObject statusJson(PhaseMachine.State state, SelectionFile.Content selection) {
         DatabaseConfiguration configuration = database.configuration();
         boolean configured = state.phase() != Phase.UNCONFIGURED;
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = JsonFactory.object()
                 .add("configured", configured)
                 .add("initialized", state.phase() == Phase.INITIALIZED);
         if (configured) {
@@ -58,16 +81,16 @@ final class DatabaseHandlers {
             json.add("step", state.step());
         }
         if (!configuration.missing().isEmpty()) {
-            json.add("missing", Json.createArrayBuilder(configuration.missing()));
+            json.add("missing", JsonFactory.array(configuration.missing()));
         }
         String error = !state.reason().isEmpty() ? state.reason()
                 : !configured ? "Database is not configured: " + configuration.problems() + "."
-                : initializer.selection() instanceof SelectionFile.Corrupt corrupt ? corrupt.problem()
+                : selection instanceof SelectionFile.Corrupt corrupt ? corrupt.problem()
                 : "";
         if (!error.isEmpty()) {
             json.add("error", error);
         }
-        response.send(json.build());
+        return json.build();
     }
 
     void setup(ServerRequest request, ServerResponse response) {
@@ -75,7 +98,7 @@ final class DatabaseHandlers {
         if (refusal.isPresent()) {
             response.status(Status.UNAUTHORIZED_401)
                     .header(HeaderNames.WWW_AUTHENTICATE, "Bearer")
-                    .send(Json.createObjectBuilder().add("error", refusal.get().message()).build());
+                    .send(JsonFactory.object().add("error", refusal.get().message()).build());
             return;
         }
         JsonObject body = JsonBodies.readObject(request, bodyLimit);
@@ -98,13 +121,13 @@ final class DatabaseHandlers {
         }
         DatabaseInitializer.SetupResult result = initializer.setup();
         if (result == DatabaseInitializer.SetupResult.ALREADY_PERFORMED) {
-            response.status(Status.CONFLICT_409).send(Json.createObjectBuilder()
+            response.status(Status.CONFLICT_409).send(JsonFactory.object()
                                                               .add("message", ALREADY_PERFORMED)
                                                               .add("database_type", SelectionFile.TYPE)
                                                               .build());
             return;
         }
-        response.send(Json.createObjectBuilder()
+        response.send(JsonFactory.object()
                               .add("message", SETUP_SUCCESSFUL)
                               .add("restart_required", false)
                               .add("database_type", SelectionFile.TYPE)

@@ -4,11 +4,11 @@ import java.lang.System.Logger.Level;
 
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.SetupException;
+import com.deploystack.backend.services.JsonFactory;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 
 /** Turns exceptions into JSON error bodies; no stack trace, SQL or secret ever reaches a response. */
@@ -25,7 +25,7 @@ final class ErrorHandlers {
      */
     static void api(ServerRequest request, ServerResponse response, ApiException e) {
         if (request.path().path().startsWith("/api/db/")) {
-            send(response, e.status(), Json.createObjectBuilder().add("error", e.getMessage()));
+            send(response, e.status(), JsonFactory.object().add("error", e.getMessage()));
         } else {
             response.status(e.status()).send(Envelope.error(e.getMessage()));
         }
@@ -50,11 +50,11 @@ final class ErrorHandlers {
             case UNREACHABLE -> Status.SERVICE_UNAVAILABLE_503;
             case FAILED -> Status.INTERNAL_SERVER_ERROR_500;
         };
-        JsonObjectBuilder body = Json.createObjectBuilder().add("error", e.getMessage());
+        JsonObjectBuilder body = JsonFactory.object().add("error", e.getMessage());
         if (!e.missing().isEmpty() || !e.invalid().isEmpty()) {
-            body.add("details", Json.createObjectBuilder()
-                    .add("missing", Json.createArrayBuilder(e.missing()))
-                    .add("invalid", Json.createArrayBuilder(e.invalid())));
+            body.add("details", JsonFactory.object()
+                    .add("missing", JsonFactory.array(e.missing()))
+                    .add("invalid", JsonFactory.array(e.invalid())));
         }
         send(response, status, body);
     }
@@ -63,7 +63,7 @@ final class ErrorHandlers {
         LOG.log(Level.ERROR, "Unexpected error on " + request.prologue().method().text() + " "
                              + request.path().path() + ": " + e.getClass().getName());
         send(response, Status.INTERNAL_SERVER_ERROR_500,
-             Json.createObjectBuilder().add("error", "Internal server error."));
+             JsonFactory.object().add("error", "Internal server error."));
     }
 
     private static void send(ServerResponse response, Status status, JsonObjectBuilder body) {
