@@ -19,6 +19,7 @@ import com.deploystack.backend.db.SelectionFile;
 import com.deploystack.backend.health.DatabaseReadinessCheck;
 import com.deploystack.backend.health.StartupCheck;
 import com.deploystack.backend.routes.AdminToken;
+import com.deploystack.backend.routes.ProtocolErrors;
 import com.deploystack.backend.routes.Routes;
 import com.deploystack.backend.routes.SetupToken;
 import com.deploystack.backend.services.ExpiredTokenSweeper;
@@ -64,6 +65,7 @@ public final class Application implements AutoCloseable {
         this.server = WebServer.builder()
                 .config(config.get("server"))
                 .addFeature(observe)
+                .directHandlers(ProtocolErrors.directHandlers())
                 .routing(routing -> Routes.register(routing, database, initializer, adminToken, setupToken,
                                                     bodyLimit))
                 .build()

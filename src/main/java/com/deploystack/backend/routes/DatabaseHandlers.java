@@ -96,9 +96,8 @@ final class DatabaseHandlers {
     void setup(ServerRequest request, ServerResponse response) {
         Optional<SetupToken.Refusal> refusal = setupToken.check(request);
         if (refusal.isPresent()) {
-            response.status(Status.UNAUTHORIZED_401)
-                    .header(HeaderNames.WWW_AUTHENTICATE, "Bearer")
-                    .send(JsonFactory.object().add("error", refusal.get().message()).build());
+            response.status(Status.UNAUTHORIZED_401).header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+            JsonResponse.send(response, JsonFactory.object().add("error", refusal.get().message()).build());
             return;
         }
         JsonObject body = JsonBodies.readObject(request, bodyLimit);
@@ -121,17 +120,18 @@ final class DatabaseHandlers {
         }
         DatabaseInitializer.SetupResult result = initializer.setup();
         if (result == DatabaseInitializer.SetupResult.ALREADY_PERFORMED) {
-            response.status(Status.CONFLICT_409).send(JsonFactory.object()
-                                                              .add("message", ALREADY_PERFORMED)
-                                                              .add("database_type", SelectionFile.TYPE)
-                                                              .build());
+            response.status(Status.CONFLICT_409);
+            JsonResponse.send(response, JsonFactory.object()
+                    .add("message", ALREADY_PERFORMED)
+                    .add("database_type", SelectionFile.TYPE)
+                    .build());
             return;
         }
-        response.send(JsonFactory.object()
-                              .add("message", SETUP_SUCCESSFUL)
-                              .add("restart_required", false)
-                              .add("database_type", SelectionFile.TYPE)
-                              .build());
+        JsonResponse.send(response, JsonFactory.object()
+                .add("message", SETUP_SUCCESSFUL)
+                .add("restart_required", false)
+                .add("database_type", SelectionFile.TYPE)
+                .build());
     }
 
     private static String printable(String value) {

@@ -25,6 +25,6 @@ final class Envelope {
     }
 
     private static void send(ServerResponse response, Status status, JsonValue data) {
-        response.status(status).send(JsonFactory.object().add("success", true).add("data", data).build());
+        JsonResponse.send(response.status(status), JsonFactory.object().add("success", true).add("data", data).build());
     }
 }

@@ -6,6 +6,7 @@ import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.SetupException;
 import com.deploystack.backend.services.JsonFactory;
 import io.helidon.dbclient.DbClientException;
+import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -27,12 +28,12 @@ final class ErrorHandlers {
         if (request.path().path().startsWith("/api/db/")) {
             send(response, e.status(), JsonFactory.object().add("error", e.getMessage()));
         } else {
-            response.status(e.status()).send(Envelope.error(e.getMessage()));
+            JsonResponse.send(response.status(e.status()), Envelope.error(e.getMessage()));
         }
     }
 
     static void databaseNotAvailable(ServerRequest request, ServerResponse response, DatabaseNotAvailableException e) {
-        response.status(Status.SERVICE_UNAVAILABLE_503).send(Envelope.error(e.getMessage()));
+        JsonResponse.send(response.status(Status.SERVICE_UNAVAILABLE_503), Envelope.error(e.getMessage()));
     }
 
     static void database(ServerRequest request, ServerResponse response, DbClientException e) {
@@ -42,6 +43,18 @@ final class ErrorHandlers {
                                    + answer.getMessage());
         }
         api(request, response, answer);
+    }
+
+    /**
+     * Helidon's own exceptions (a header it cannot parse, an unknown health check): their status, in this
+     * service's JSON shapes, with the reason phrase rather than Helidon's text, which may echo the request.
+     */
+    static void http(ServerRequest request, ServerResponse response, HttpException e) {
+        if (e.status().code() >= 500) {
+            LOG.log(Level.WARNING, request.prologue().method().text() + " " + request.path().path() + " failed: "
+                                   + e.getClass().getName());
+        }
+        api(request, response, new ApiException(e.status(), e.status().reasonPhrase() + "."));
     }
 
     static void setup(ServerRequest request, ServerResponse response, SetupException e) {
@@ -67,6 +80,6 @@ final class ErrorHandlers {
     }
 
     private static void send(ServerResponse response, Status status, JsonObjectBuilder body) {
-        response.status(status).send(body.build());
+        JsonResponse.send(response.status(status), body.build());
     }
 }

@@ -7,6 +7,7 @@ import com.deploystack.backend.db.DatabaseInitializer;
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.SetupException;
 import io.helidon.dbclient.DbClientException;
+import io.helidon.http.HttpException;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
@@ -36,7 +37,7 @@ public final class Routes {
         routing.get("/api/db/status", db::status)
                 .post("/api/db/setup", db::setup)
                 .get("/setup", setupPage::show)
-                .get("/api/health", (request, response) -> response.send(OK));
+                .get("/api/health", (request, response) -> JsonResponse.send(response, OK));
         for (Endpoint endpoint : management(database, bodyLimit)) {
             routing.route(endpoint.method(), endpoint.path(), adminToken.protect(endpoint.handler()));
         }
@@ -44,6 +45,7 @@ public final class Routes {
                 .error(SetupException.class, ErrorHandlers::setup)
                 .error(DatabaseNotAvailableException.class, ErrorHandlers::databaseNotAvailable)
                 .error(DbClientException.class, ErrorHandlers::database)
+                .error(HttpException.class, ErrorHandlers::http)
                 .error(Exception.class, ErrorHandlers::unexpected);
     }
 
