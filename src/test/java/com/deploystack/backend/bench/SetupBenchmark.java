@@ -55,9 +55,9 @@ public final class SetupBenchmark {
         double theirs = MigrationBenchmark.median(psql);
         System.out.printf("Setup on an empty database: %d scripts, %d runs after %d warm-up runs, PostgreSQL at %s:%d%n",
                           sqlFiles.size(), RUNS, WARMUP, postgres.host(), postgres.port());
-        System.out.printf("%-52s %10s%n", "what", "median ms");
-        System.out.printf("%-52s %10.1f%n", "POST /api/db/setup (HTTP + lock + migrations + marker + file)", ours);
-        System.out.printf("%-52s %10.1f%n", "psql -1 -f … (process + connect + apply)", theirs);
+        System.out.printf("%-62s %10s%n", "what", "median ms");
+        System.out.printf("%-62s %10.1f%n", "POST /api/db/setup (HTTP + lock + migrations + marker + file)", ours);
+        System.out.printf("%-62s %10.1f%n", "psql -1 -f … (process + connect + apply)", theirs);
         System.out.printf("ratio setup / psql: %.2f (aim: at most 1.5)%n", ours / theirs);
         System.exit(0);
     }

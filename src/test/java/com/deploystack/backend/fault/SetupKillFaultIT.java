@@ -55,7 +55,7 @@ class SetupKillFaultIT {
             repository.write(SLOW_SCRIPTS[i], "CREATE TABLE " + table + " (n int);\nINSERT INTO " + table
                     + " VALUES (1);\nSELECT pg_sleep(0.4);\nINSERT INTO " + table + " VALUES (2);", "DROP TABLE " + table + ";");
         }
-        int kills = FaultRun.choose(10, 20);
+        int kills = FaultRun.choose(20, 100);
         long seed = Long.getLong("fault.seed", System.nanoTime());
         Random random = new Random(seed);
         int survived = 0;

@@ -45,7 +45,7 @@ class StartupMigrationRaceFaultIT {
             assertThat(first.setup().statusCode(), is(200));
             first.terminate(Duration.ofSeconds(30));
         }
-        int rounds = FaultRun.choose(1, 3);
+        int rounds = FaultRun.choose(1, 5);
         for (int round = 0; round < rounds; round++) {
             addPendingScripts(repository, round);
             List<ServiceProcess> replicas = new ArrayList<>();

@@ -1,8 +1,8 @@
 package com.deploystack.backend.support;
 
 /**
- * How long the fault-injection tests (tag {@code fault}) run: a bounded run by default (CI), the full counts
- * and durations of the issue with {@code -Dfault.soak=true}.
+ * How long the fault-injection tests (tag {@code fault}) run: the issue's counts by default (CI), longer
+ * counts and durations with {@code -Dfault.soak=true}.
  */
 public final class FaultRun {
 
