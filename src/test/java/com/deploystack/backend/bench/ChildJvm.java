@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A JVM started as a child process from the project's runtime classpath ({@code target/classes},
  * {@code target/libs/*}, plus {@code target/test-classes} for the baseline), the same for the service and
- * the baseline, with the same JVM flags ({@code -Dbench.jvm.flags="…"}, none by default).
+ * the baseline, with the same JVM flags ({@code BENCH_JVM_FLAGS="…"}, none by default).
  */
 final class ChildJvm implements AutoCloseable {
 
@@ -46,7 +46,7 @@ final class ChildJvm implements AutoCloseable {
         String classpath = String.join(java.io.File.pathSeparator, "target/test-classes", "target/classes",
                                        "target/libs/*");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        String flags = System.getProperty("bench.jvm.flags", "").strip();
+        String flags = LoadTools.setting("BENCH_JVM_FLAGS", "");
         if (!flags.isEmpty()) {
             command.addAll(List.of(flags.split("\\s+")));
         }

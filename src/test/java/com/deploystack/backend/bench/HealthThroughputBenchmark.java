@@ -15,7 +15,7 @@ import com.deploystack.backend.support.TestPostgres;
  */
 public final class HealthThroughputBenchmark {
 
-    private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
+    private static final int SECONDS = LoadTools.setting("BENCH_SECONDS", 10);
 
     private HealthThroughputBenchmark() {
     }

@@ -19,7 +19,7 @@ import com.deploystack.backend.support.TestService;
 public final class SetupBenchmark {
 
     private static final int WARMUP = 3;
-    private static final int RUNS = Integer.getInteger("bench.runs", 15);
+    private static final int RUNS = LoadTools.setting("BENCH_RUNS", 15);
 
     private SetupBenchmark() {
     }

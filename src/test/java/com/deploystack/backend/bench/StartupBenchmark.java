@@ -19,7 +19,7 @@ import com.deploystack.backend.support.TestPostgres;
  */
 public final class StartupBenchmark {
 
-    private static final int RUNS = Integer.getInteger("bench.runs", 7);
+    private static final int RUNS = LoadTools.setting("BENCH_RUNS", 7);
     private static final Duration SETTLE = Duration.ofSeconds(2);
 
     private StartupBenchmark() {
@@ -44,7 +44,7 @@ public final class StartupBenchmark {
             ours.measure(ChildJvm.SERVICE, service, "/api/db/status");
         }
         System.out.printf("Cold starts: %d of each, alternating; JVM flags: [%s]; PostgreSQL at %s:%d (outside the service)%n",
-                          RUNS, System.getProperty("bench.jvm.flags", ""), postgres.host(), postgres.port());
+                          RUNS, LoadTools.setting("BENCH_JVM_FLAGS", ""), postgres.host(), postgres.port());
         System.out.printf("%-44s %12s %12s %8s%n", "what (median)", "service", "hello world", "ratio");
         row("start to first 200, ms", ours.firstOk, baseline.firstOk);
         row("RSS at first 200, MiB", ours.rssAtFirstOk, baseline.rssAtFirstOk);

@@ -12,11 +12,11 @@ import com.deploystack.backend.support.TestService;
  * {@code GET /api/teams/{id}} under wrk (2 threads, 50 connections) against {@code pgbench -S} at the same
  * concurrency on the same server: the service's cost over a bare primary-key read. {@code GET /api/health}
  * (no database) is measured in the same run as the HTTP ceiling of this machine. The pool size is the
- * service's default unless {@code -Dbench.pool=N}. See BENCHMARKS.md.
+ * service's default unless {@code BENCH_POOL=N}. See BENCHMARKS.md.
  */
 public final class TeamReadBenchmark {
 
-    private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
+    private static final int SECONDS = LoadTools.setting("BENCH_SECONDS", 10);
 
     private TeamReadBenchmark() {
     }
@@ -26,7 +26,7 @@ public final class TeamReadBenchmark {
         Map<String, String> env = new HashMap<>(postgres.environment(postgres.createDatabase("bench_teams")));
         env.put("DEPLOYSTACK_ADMIN_TOKEN", "bench-token");
         Map<String, String> config = new HashMap<>();
-        String pool = System.getProperty("bench.pool");
+        String pool = System.getenv("BENCH_POOL");
         if (pool != null) {
             config.put("db.pool.size", pool);
         }
