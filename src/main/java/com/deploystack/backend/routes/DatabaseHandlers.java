@@ -12,7 +12,6 @@ import com.deploystack.backend.db.PhaseMachine;
 import com.deploystack.backend.db.SelectionFile;
 import com.deploystack.backend.services.JsonFactory;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -60,7 +59,7 @@ final class DatabaseHandlers {
                                   statusJson(state, selection).toString().getBytes(StandardCharsets.UTF_8));
             lastStatus = body;
         }
-        response.header(HeaderValues.CONTENT_TYPE_JSON).send(body.json());
+        JsonResponse.send(response, body.json());
     }
 
     private JsonObject statusJson(PhaseMachine.State state, SelectionFile.Content selection) {

@@ -17,6 +17,11 @@ final class JsonResponse {
     }
 
     static void send(ServerResponse response, JsonStructure body) {
-        response.header(HeaderValues.CONTENT_TYPE_JSON).send(body.toString().getBytes(StandardCharsets.UTF_8));
+        send(response, body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A body serialized earlier (the status endpoint keeps its body between phase changes). */
+    static void send(ServerResponse response, byte[] json) {
+        response.header(HeaderValues.CONTENT_TYPE_JSON).send(json);
     }
 }
