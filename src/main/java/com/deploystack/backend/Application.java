@@ -21,16 +21,17 @@ import com.deploystack.backend.plugins.Plugins;
 import com.deploystack.backend.plugins.ServiceEvents;
 import com.deploystack.backend.health.StartupCheck;
 import com.deploystack.backend.routes.AdminToken;
+import com.deploystack.backend.routes.ProtocolErrors;
 import com.deploystack.backend.routes.Routes;
 import com.deploystack.backend.routes.SetupToken;
 import com.deploystack.backend.services.ExpiredTokenSweeper;
+import com.deploystack.backend.services.JsonFactory;
 import com.deploystack.backend.settings.DefinitionModules;
 import com.deploystack.backend.settings.EncryptionKeys;
 import com.deploystack.backend.settings.EncryptionSecret;
 import com.deploystack.backend.settings.GlobalSettings;
 import com.deploystack.backend.settings.SettingsInitialization;
 import io.helidon.config.Config;
-import jakarta.json.Json;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -75,6 +76,7 @@ public final class Application implements AutoCloseable {
         this.server = WebServer.builder()
                 .config(config.get("server"))
                 .addFeature(observe)
+                .directHandlers(ProtocolErrors.directHandlers())
                 .routing(routing -> Routes.register(routing, routes))
                 .build()
                 .start();
@@ -115,7 +117,7 @@ public final class Application implements AutoCloseable {
         GlobalSettings settings = new GlobalSettings(
                 database, keys, Duration.ofMillis(config.get("settings.cache.ttl").asLong().orElse(5000L)));
         ServiceEvents events = new ServiceEvents();
-        settings.onChange(key -> events.publish("setting.changed", Json.createObjectBuilder().add("key", key).build()));
+        settings.onChange(key -> events.publish("setting.changed", JsonFactory.object().add("key", key).build()));
         Plugins plugins = Plugins.load(database, events, settings,
                                        config.get("plugins.enabled").asString().orElse(""),
                                        config.get("plugins.isolation").asString().orElse("role"),

@@ -22,12 +22,12 @@ import java.util.stream.Stream;
 
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.InitializationStep;
+import com.deploystack.backend.services.JsonFactory;
 import com.deploystack.backend.settings.GlobalSettings;
 import com.deploystack.backend.settings.SettingDefinition;
 import com.deploystack.backend.settings.SettingGroup;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 /**
@@ -123,7 +123,7 @@ public final class Plugins implements AutoCloseable {
             public void activate(boolean setupPerformed) {
                 initializePlugins();
                 if (setupPerformed) {
-                    events.publish("database.setup", Json.createObjectBuilder().build());
+                    events.publish("database.setup", JsonFactory.object().build());
                 }
             }
         };
@@ -176,10 +176,10 @@ public final class Plugins implements AutoCloseable {
         if (enabled.isEmpty() && refused.isEmpty()) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(Json.createObjectBuilder()
-                .add("enabled", Json.createArrayBuilder(enabled.stream().map(Plugin::id).toList()))
+        return java.util.Optional.of(JsonFactory.object()
+                .add("enabled", JsonFactory.array(enabled.stream().map(Plugin::id).toList()))
                 .add("isolation", isolation.name().toLowerCase(Locale.ROOT))
-                .add("refused", Json.createArrayBuilder(refused))
+                .add("refused", JsonFactory.array(refused))
                 .build());
     }
 

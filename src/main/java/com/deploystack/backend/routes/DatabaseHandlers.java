@@ -1,5 +1,6 @@
 package com.deploystack.backend.routes;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 
@@ -10,11 +11,11 @@ import com.deploystack.backend.db.Phase;
 import com.deploystack.backend.db.PhaseMachine;
 import com.deploystack.backend.db.SelectionFile;
 import com.deploystack.backend.plugins.Plugins;
+import com.deploystack.backend.services.JsonFactory;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -35,6 +36,11 @@ final class DatabaseHandlers {
     private final long bodyLimit;
     private final SetupToken setupToken;
     private final Plugins plugins;
+    private volatile StatusBody lastStatus;
+
+    /** A serialized status body and the phase state and selection it was built from (compared by identity). */
+    private record StatusBody(PhaseMachine.State state, SelectionFile.Content selection, byte[] json) {
+    }
 
     DatabaseHandlers(Database database, DatabaseInitializer initializer, long bodyLimit, SetupToken setupToken,
                      Plugins plugins) {
@@ -45,11 +51,27 @@ final class DatabaseHandlers {
         this.setupToken = setupToken;
     }
 
+    /**
+     * The status body depends only on the phase state and the selection file (the rest is fixed at start),
+     * so it is built and serialized once per change of either: load balancers may poll it thousands of
+     * times a second.
+     */
     void status(ServerRequest request, ServerResponse response) {
         PhaseMachine.State state = database.phases().current();
+        SelectionFile.Content selection = initializer.selection();
+        StatusBody body = lastStatus;
+        if (body == null || body.state() != state || body.selection() != selection) {
+            body = new StatusBody(state, selection,
+                                  statusJson(state, selection).toString().getBytes(StandardCharsets.UTF_8));
+            lastStatus = body;
+        }
+        JsonResponse.send(response, body.json());
+    }
+
+    private JsonObject statusJson(PhaseMachine.State state, SelectionFile.Content selection) {
         DatabaseConfiguration configuration = database.configuration();
         boolean configured = state.phase() != Phase.UNCONFIGURED;
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = JsonFactory.object()
                 .add("configured", configured)
                 .add("initialized", state.phase() == Phase.INITIALIZED);
         if (configured) {
@@ -65,24 +87,23 @@ final class DatabaseHandlers {
             json.add("step", state.step());
         }
         if (!configuration.missing().isEmpty()) {
-            json.add("missing", Json.createArrayBuilder(configuration.missing()));
+            json.add("missing", JsonFactory.array(configuration.missing()));
         }
         String error = !state.reason().isEmpty() ? state.reason()
                 : !configured ? "Database is not configured: " + configuration.problems() + "."
-                : initializer.selection() instanceof SelectionFile.Corrupt corrupt ? corrupt.problem()
+                : selection instanceof SelectionFile.Corrupt corrupt ? corrupt.problem()
                 : "";
         if (!error.isEmpty()) {
             json.add("error", error);
         }
-        response.send(json.build());
+        return json.build();
     }
 
     void setup(ServerRequest request, ServerResponse response) {
         Optional<SetupToken.Refusal> refusal = setupToken.check(request);
         if (refusal.isPresent()) {
-            response.status(Status.UNAUTHORIZED_401)
-                    .header(HeaderNames.WWW_AUTHENTICATE, "Bearer")
-                    .send(Json.createObjectBuilder().add("error", refusal.get().message()).build());
+            response.status(Status.UNAUTHORIZED_401).header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+            JsonResponse.send(response, JsonFactory.object().add("error", refusal.get().message()).build());
             return;
         }
         JsonObject body = JsonBodies.readObject(request, bodyLimit);
@@ -105,18 +126,19 @@ final class DatabaseHandlers {
         }
         DatabaseInitializer.SetupResult result = initializer.setup();
         if (result == DatabaseInitializer.SetupResult.ALREADY_PERFORMED) {
-            response.status(Status.CONFLICT_409).send(Json.createObjectBuilder()
-                                                              .add("message", ALREADY_PERFORMED)
-                                                              .add("database_type", SelectionFile.TYPE)
-                                                              .build());
+            response.status(Status.CONFLICT_409);
+            JsonResponse.send(response, JsonFactory.object()
+                    .add("message", ALREADY_PERFORMED)
+                    .add("database_type", SelectionFile.TYPE)
+                    .build());
             return;
         }
         boolean restart = result == DatabaseInitializer.SetupResult.PERFORMED_RESTART_REQUIRED;
-        response.send(Json.createObjectBuilder()
-                              .add("message", restart ? SETUP_NEEDS_RESTART : SETUP_SUCCESSFUL)
-                              .add("restart_required", restart)
-                              .add("database_type", SelectionFile.TYPE)
-                              .build());
+        JsonResponse.send(response, JsonFactory.object()
+                .add("message", restart ? SETUP_NEEDS_RESTART : SETUP_SUCCESSFUL)
+                .add("restart_required", restart)
+                .add("database_type", SelectionFile.TYPE)
+                .build());
     }
 
     private static String printable(String value) {

@@ -1,8 +1,8 @@
 package com.deploystack.backend.routes;
 
+import com.deploystack.backend.services.JsonFactory;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
@@ -21,10 +21,10 @@ final class Envelope {
     }
 
     static JsonObject error(String message) {
-        return Json.createObjectBuilder().add("success", false).add("error", message).build();
+        return JsonFactory.object().add("success", false).add("error", message).build();
     }
 
     private static void send(ServerResponse response, Status status, JsonValue data) {
-        response.status(status).send(Json.createObjectBuilder().add("success", true).add("data", data).build());
+        JsonResponse.send(response.status(status), JsonFactory.object().add("success", true).add("data", data).build());
     }
 }

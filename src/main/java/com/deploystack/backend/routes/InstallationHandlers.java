@@ -4,13 +4,13 @@ import java.util.Set;
 
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.services.Installation;
+import com.deploystack.backend.services.JsonFactory;
 import com.deploystack.backend.services.McpInstallationService;
 import com.deploystack.backend.services.TeamService;
 import io.helidon.dbclient.DbClient;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 
@@ -29,7 +29,7 @@ final class InstallationHandlers {
         DbClient db = database.client();
         String teamId = teamId(request);
         requireTeam(db, teamId);
-        JsonArrayBuilder installations = Json.createArrayBuilder();
+        JsonArrayBuilder installations = JsonFactory.array();
         new McpInstallationService(db).list(teamId).forEach(installation -> installations.add(installation.toJson()));
         Envelope.ok(response, installations.build());
     }
@@ -53,7 +53,7 @@ final class InstallationHandlers {
         if (!new McpInstallationService(database.client()).deleteInstallation(id, teamId(request))) {
             throw new ApiException(Status.NOT_FOUND_404, "Installation not found");
         }
-        Envelope.ok(response, Json.createObjectBuilder().add("id", id).add("deleted", true).build());
+        Envelope.ok(response, JsonFactory.object().add("id", id).add("deleted", true).build());
     }
 
     private static void requireTeam(DbClient db, String teamId) {

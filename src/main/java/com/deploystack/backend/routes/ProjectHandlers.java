@@ -3,11 +3,11 @@ package com.deploystack.backend.routes;
 import java.util.Set;
 
 import com.deploystack.backend.db.Database;
+import com.deploystack.backend.services.JsonFactory;
 import com.deploystack.backend.services.Project;
 import com.deploystack.backend.services.ProjectService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 
@@ -27,7 +27,7 @@ final class ProjectHandlers {
     void list(ServerRequest request, ServerResponse response) {
         ProjectService projects = new ProjectService(database.client());
         int limit = request.query().first("limit").map(ProjectHandlers::limit).orElse(100);
-        JsonArrayBuilder listed = Json.createArrayBuilder();
+        JsonArrayBuilder listed = JsonFactory.array();
         projects.list(limit).forEach(project -> listed.add(project.toJson()));
         Envelope.ok(response, listed.build());
     }

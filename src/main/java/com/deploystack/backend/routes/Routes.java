@@ -10,6 +10,7 @@ import com.deploystack.backend.plugins.Plugins;
 import com.deploystack.backend.plugins.PluginsDisabledException;
 import com.deploystack.backend.settings.GlobalSettings;
 import io.helidon.dbclient.DbClientException;
+import io.helidon.http.HttpException;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
@@ -45,7 +46,7 @@ public final class Routes {
         routing.get("/api/db/status", db::status)
                 .post("/api/db/setup", db::setup)
                 .get("/setup", setupPage::show)
-                .get("/api/health", (request, response) -> response.send(OK));
+                .get("/api/health", (request, response) -> JsonResponse.send(response, OK));
         for (Endpoint endpoint : management(context.database(), context.settings(), context.bodyLimit())) {
             routing.route(endpoint.method(), endpoint.path(), context.adminToken().protect(endpoint.handler()));
         }
@@ -55,6 +56,7 @@ public final class Routes {
                 .error(DatabaseNotAvailableException.class, ErrorHandlers::databaseNotAvailable)
                 .error(DbClientException.class, ErrorHandlers::database)
                 .error(PluginsDisabledException.class, ErrorHandlers::pluginsDisabled)
+                .error(HttpException.class, ErrorHandlers::http)
                 .error(Exception.class, ErrorHandlers::unexpected);
     }
 

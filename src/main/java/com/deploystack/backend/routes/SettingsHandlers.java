@@ -2,6 +2,7 @@ package com.deploystack.backend.routes;
 
 import java.util.Set;
 
+import com.deploystack.backend.services.JsonFactory;
 import com.deploystack.backend.settings.GlobalSettings;
 import com.deploystack.backend.settings.SettingType;
 import com.deploystack.backend.settings.SettingsEncryptionException;
@@ -10,7 +11,6 @@ import com.deploystack.backend.settings.StoredSetting;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -35,7 +35,7 @@ final class SettingsHandlers {
     }
 
     void list(ServerRequest request, ServerResponse response) {
-        JsonArrayBuilder groups = Json.createArrayBuilder();
+        JsonArrayBuilder groups = JsonFactory.array();
         settings.service().groups().forEach(group -> groups.add(groupJson(group)));
         Envelope.ok(response, groups.build());
     }
@@ -104,9 +104,9 @@ final class SettingsHandlers {
     }
 
     private static JsonObject groupJson(SettingsService.Group group) {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JsonFactory.array();
         group.settings().forEach(setting -> list.add(masked(setting)));
-        return Json.createObjectBuilder()
+        return JsonFactory.object()
                 .add("id", group.id())
                 .add("name", group.name())
                 .add("description", nullable(group.description()))
@@ -118,13 +118,13 @@ final class SettingsHandlers {
 
     private static JsonObject masked(StoredSetting setting) {
         if (setting.encrypted()) {
-            return settingJson(setting, setting.empty() ? JsonValue.NULL : Json.createValue(MASK));
+            return settingJson(setting, setting.empty() ? JsonValue.NULL : JsonFactory.value(MASK));
         }
         return settingJson(setting, value(setting.type(), setting.value()));
     }
 
     private static JsonObject settingJson(StoredSetting setting, JsonValue value) {
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = JsonFactory.object()
                 .add("key", setting.key())
                 .add("name", nullable(setting.name()))
                 .add("value", value)
@@ -142,15 +142,15 @@ final class SettingsHandlers {
             return JsonValue.NULL;
         }
         return switch (type) {
-            case STRING -> Json.createValue(text);
+            case STRING -> JsonFactory.value(text);
             case NUMBER -> text.isEmpty() ? JsonValue.NULL
-                    : SettingType.parseNumber(text).<JsonValue>map(Json::createValue).orElse(Json.createValue(text));
+                    : SettingType.parseNumber(text).<JsonValue>map(JsonFactory::number).orElse(JsonFactory.value(text));
             case BOOLEAN -> text.isEmpty() ? JsonValue.NULL : Boolean.parseBoolean(text) ? JsonValue.TRUE : JsonValue.FALSE;
         };
     }
 
     private static JsonValue nullable(String text) {
-        return text == null ? JsonValue.NULL : Json.createValue(text);
+        return text == null ? JsonValue.NULL : JsonFactory.value(text);
     }
 
     private static String key(ServerRequest request) {

@@ -4,12 +4,12 @@ import java.util.Locale;
 import java.util.Set;
 
 import com.deploystack.backend.db.Database;
+import com.deploystack.backend.services.JsonFactory;
 import com.deploystack.backend.services.Team;
 import com.deploystack.backend.services.TeamService;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 /** {@code POST /api/teams} and {@code GET/PUT/DELETE /api/teams/{id}}. */
@@ -60,7 +60,7 @@ final class TeamHandlers {
         if (!new TeamService(database.client()).delete(id)) {
             throw notFound();
         }
-        Envelope.ok(response, Json.createObjectBuilder().add("id", id).add("deleted", true).build());
+        Envelope.ok(response, JsonFactory.object().add("id", id).add("deleted", true).build());
     }
 
     static ApiException notFound() {

@@ -1,10 +1,10 @@
 package com.deploystack.backend.routes;
 
 import com.deploystack.backend.db.Database;
+import com.deploystack.backend.services.JsonFactory;
 import com.deploystack.backend.services.TokenService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 
 /** {@code POST /api/admin/tokens/revoke-expired}. */
 final class TokenHandlers {
@@ -17,6 +17,6 @@ final class TokenHandlers {
 
     void revokeExpired(ServerRequest request, ServerResponse response) {
         int revoked = new TokenService(database.client()).revokeExpiredTokens();
-        Envelope.ok(response, Json.createObjectBuilder().add("revoked", revoked).build());
+        Envelope.ok(response, JsonFactory.object().add("revoked", revoked).build());
     }
 }

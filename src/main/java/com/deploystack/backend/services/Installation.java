@@ -4,7 +4,6 @@ import java.io.StringReader;
 import java.time.Instant;
 
 import io.helidon.dbclient.DbRow;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
@@ -22,8 +21,8 @@ public record Installation(String id, String teamId, String serverId, String ins
     }
 
     public JsonObject toJson() {
-        try (JsonReader reader = Json.createReader(new StringReader(configuration))) {
-            return Json.createObjectBuilder()
+        try (JsonReader reader = JsonFactory.reader(new StringReader(configuration))) {
+            return JsonFactory.object()
                     .add("id", id)
                     .add("team_id", teamId)
                     .add("server_id", serverId)

@@ -6,7 +6,6 @@ import java.util.Optional;
 
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbTransaction;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 
 /**
@@ -36,7 +35,7 @@ public final class JobQueue {
 
     /** Enqueues one job per payload under a new batch, all in one transaction; returns the batch id. */
     public String enqueueBatch(String type, List<String> payloads, int maxAttempts) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JsonFactory.array();
         payloads.forEach(array::add);
         DbTransaction tx = db.transaction();
         try {

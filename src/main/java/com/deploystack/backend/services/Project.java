@@ -3,7 +3,6 @@ package com.deploystack.backend.services;
 import java.time.Instant;
 
 import io.helidon.dbclient.DbRow;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 /** The spec's example table: id, name, created_at. */
@@ -16,6 +15,6 @@ public record Project(String id, String name, Instant createdAt) {
     }
 
     public JsonObject toJson() {
-        return Json.createObjectBuilder().add("id", id).add("name", name).add("created_at", createdAt.toString()).build();
+        return JsonFactory.object().add("id", id).add("name", name).add("created_at", createdAt.toString()).build();
     }
 }

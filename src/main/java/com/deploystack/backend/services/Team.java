@@ -3,7 +3,6 @@ package com.deploystack.backend.services;
 import java.time.Instant;
 
 import io.helidon.dbclient.DbRow;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -18,7 +17,7 @@ public record Team(String id, String name, String slug, String description, Inst
     }
 
     public JsonObject toJson() {
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = JsonFactory.object()
                 .add("id", id)
                 .add("name", name)
                 .add("slug", slug);

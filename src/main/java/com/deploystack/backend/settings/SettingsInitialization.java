@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import com.deploystack.backend.db.InitializationStep;
+import com.deploystack.backend.services.JsonFactory;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
 
 /**
  * The "settings" initialization step: unlocks the encryption key, then inserts every group and every setting
@@ -26,8 +26,6 @@ public final class SettingsInitialization implements InitializationStep {
 
     private static final System.Logger LOG = System.getLogger(SettingsInitialization.class.getName());
     private static final int LOGGED_KEYS = 50;
-    // Json.createObjectBuilder() looks the provider up on every call: 10,000 rows took ~1 s that way
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final String INSERT_GROUPS = """
             INSERT INTO global_setting_groups (id, name, description, icon, sort_order)
@@ -61,11 +59,11 @@ public final class SettingsInitialization implements InitializationStep {
     public void run(Connection connection) throws SQLException {
         List<SettingGroup> groups = definitions.get();
         SettingsCipher cipher = keys.unlock(connection);
-        JsonArrayBuilder groupRows = JSON.createArrayBuilder();
-        JsonArrayBuilder settingRows = JSON.createArrayBuilder();
+        JsonArrayBuilder groupRows = JsonFactory.array();
+        JsonArrayBuilder settingRows = JsonFactory.array();
         List<String> required = new ArrayList<>();
         for (SettingGroup group : groups) {
-            groupRows.add(JSON.createObjectBuilder().add("id", group.id()).add("name", group.name())
+            groupRows.add(JsonFactory.object().add("id", group.id()).add("name", group.name())
                                   .add("description", nullable(group.description())).add("icon", nullable(group.icon()))
                                   .add("sort_order", group.sortOrder()));
             for (SettingDefinition setting : group.settings()) {
@@ -94,14 +92,14 @@ public final class SettingsInitialization implements InitializationStep {
         if (setting.encrypted()) {
             value = value == null || value.isEmpty() ? null : cipher.encrypt(setting.key(), value);
         }
-        return JSON.createObjectBuilder().add("key", setting.key()).add("value", nullable(value))
+        return JsonFactory.object().add("key", setting.key()).add("value", nullable(value))
                 .add("type", setting.type().text()).add("description", nullable(setting.description()))
                 .add("is_encrypted", setting.encrypted()).add("group_id", setting.groupId())
                 .add("name", setting.name());
     }
 
     private static JsonValue nullable(String text) {
-        return text == null ? JsonValue.NULL : JSON.createValue(text);
+        return text == null ? JsonValue.NULL : JsonFactory.value(text);
     }
 
     private static int update(Connection connection, String sql, String json) throws SQLException {

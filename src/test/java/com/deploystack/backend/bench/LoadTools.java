@@ -18,6 +18,19 @@ final class LoadTools {
     private LoadTools() {
     }
 
+    /**
+     * A benchmark setting from the environment ({@code BENCH_RUNS=3 mvn -Pbench …}): the bench profile runs
+     * the benchmark in a JVM of its own, which Maven's {@code -D} properties do not reach.
+     */
+    static String setting(String variable, String otherwise) {
+        String value = System.getenv(variable);
+        return value == null || value.isBlank() ? otherwise : value.strip();
+    }
+
+    static int setting(String variable, int otherwise) {
+        return Integer.parseInt(setting(variable, Integer.toString(otherwise)));
+    }
+
     static Figures wrk(String url, int threads, int connections, int seconds, String... headers) throws Exception {
         List<String> command = new ArrayList<>(List.of("wrk", "--latency", "-t" + threads, "-c" + connections,
                                                        "-d" + seconds + "s"));

@@ -63,7 +63,7 @@ public final class MigrationBenchmark {
     }
 
     /** The SQL psql runs: the part of each script above "-- //@UNDO", as MyBatis reads it. */
-    private static List<Path> extractChanges(Migrator migrator) throws Exception {
+    static List<Path> extractChanges(Migrator migrator) throws Exception {
         FileMigrationLoader loader = new FileMigrationLoader(migrator.scriptsDirectory().toFile(), "UTF-8",
                                                              new Properties());
         Path directory = Files.createTempDirectory("bench-sql");
@@ -80,7 +80,7 @@ public final class MigrationBenchmark {
         return files;
     }
 
-    private static void runPsql(TestPostgres postgres, String database, List<Path> files) throws Exception {
+    static void runPsql(TestPostgres postgres, String database, List<Path> files) throws Exception {
         List<String> command = new ArrayList<>(List.of("psql", "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1",
                                                        "-h", postgres.host(), "-p", Integer.toString(postgres.port()),
                                                        "-U", "postgres", "-d", database));
@@ -97,7 +97,7 @@ public final class MigrationBenchmark {
         }
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);

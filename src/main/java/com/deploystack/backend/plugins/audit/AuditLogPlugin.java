@@ -1,6 +1,7 @@
 package com.deploystack.backend.plugins.audit;
 
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
@@ -16,13 +17,14 @@ import com.deploystack.backend.plugins.PluginContext;
 import com.deploystack.backend.plugins.PluginMigration;
 import com.deploystack.backend.plugins.PluginTable;
 import com.deploystack.backend.plugins.ServiceEvent;
+import com.deploystack.backend.services.JsonFactory;
 import com.deploystack.backend.settings.SettingDefinition;
 import com.deploystack.backend.settings.SettingGroup;
 import com.deploystack.backend.settings.SettingType;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonReader;
 
@@ -115,7 +117,7 @@ public final class AuditLogPlugin implements Plugin {
     }
 
     private static void list(PluginContext context, ServerRequest request, ServerResponse response) {
-        JsonArrayBuilder events = Json.createArrayBuilder();
+        JsonArrayBuilder events = JsonFactory.array();
         String key = context.setting("signing_key");
         context.inTransaction(connection -> {
             try (PreparedStatement query = connection.prepareStatement(
@@ -127,8 +129,8 @@ public final class AuditLogPlugin implements Plugin {
                     String signature = rows.getString(5);
                     boolean verified = signature != null
                             && signature.equals(EventSignature.sign(key, rows.getString(2), rows.getString(3), at));
-                    try (JsonReader detail = Json.createReader(new StringReader(rows.getString(3)))) {
-                        events.add(Json.createObjectBuilder()
+                    try (JsonReader detail = JsonFactory.reader(new StringReader(rows.getString(3)))) {
+                        events.add(JsonFactory.object()
                                            .add("id", rows.getString(1))
                                            .add("event", rows.getString(2))
                                            .add("detail", detail.readObject())
@@ -140,6 +142,9 @@ public final class AuditLogPlugin implements Plugin {
                 return null;
             }
         });
-        response.send(Json.createObjectBuilder().add("success", true).add("data", events).build());
+        // Sent as bytes with its media type, so that an Accept header asking for something else cannot turn it into an error.
+        response.header(HeaderValues.CONTENT_TYPE_JSON)
+                .send(JsonFactory.object().add("success", true).add("data", events).build().toString()
+                              .getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,0 +1,76 @@
+package com.deploystack.backend.bench;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.deploystack.backend.support.TestPostgres;
+
+/**
+ * JVM start to the first 200 on {@code GET /api/db/status}, and the resident set size after start, against
+ * {@link HelloWorldBaseline}'s {@code GET /hello}: both child JVMs from the same classpath and flags, cold
+ * starts alternating, medians printed. The service uses the tests' PostgreSQL through {@code POSTGRES_*}
+ * (a server outside the service process), so an embedded server's start is not counted; its setup was
+ * performed before the measured starts, so each start also runs the catch-up in the background, as a
+ * restarted container does. See BENCHMARKS.md.
+ */
+public final class StartupBenchmark {
+
+    private static final int RUNS = LoadTools.setting("BENCH_RUNS", 7);
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+
+    private StartupBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        TestPostgres postgres = TestPostgres.get();
+        Map<String, String> service = new HashMap<>(postgres.environment(postgres.createDatabase("bench_start")));
+        service.put("PATHS_DATA", Files.createTempDirectory("bench-start").toString());
+        service.put("DEPLOYSTACK_ADMIN_TOKEN", "bench-token");
+        try (ChildJvm first = ChildJvm.start(ChildJvm.SERVICE, service)) {
+            first.awaitFirst200("/api/db/status", Duration.ofSeconds(60));
+            first.setup();
+        }
+        try (ChildJvm warmup = ChildJvm.start(ChildJvm.BASELINE, Map.of())) {
+            warmup.awaitFirst200("/hello", Duration.ofSeconds(60));
+        }
+        Run baseline = new Run();
+        Run ours = new Run();
+        for (int i = 0; i < RUNS; i++) {
+            baseline.measure(ChildJvm.BASELINE, Map.of(), "/hello");
+            ours.measure(ChildJvm.SERVICE, service, "/api/db/status");
+        }
+        System.out.printf("Cold starts: %d of each, alternating; JVM flags: [%s]; PostgreSQL at %s:%d (outside the service)%n",
+                          RUNS, LoadTools.setting("BENCH_JVM_FLAGS", ""), postgres.host(), postgres.port());
+        System.out.printf("%-44s %12s %12s %8s%n", "what (median)", "service", "hello world", "ratio");
+        row("start to first 200, ms", ours.firstOk, baseline.firstOk);
+        row("RSS at first 200, MiB", ours.rssAtFirstOk, baseline.rssAtFirstOk);
+        row("RSS " + SETTLE.toSeconds() + " s after first 200, MiB", ours.rssSettled, baseline.rssSettled);
+        System.out.println("aim: at most 1.3x on start and RSS");
+        System.exit(0);
+    }
+
+    private static void row(String what, List<Double> service, List<Double> baseline) {
+        double ours = MigrationBenchmark.median(service);
+        double theirs = MigrationBenchmark.median(baseline);
+        System.out.printf("%-44s %12.1f %12.1f %8.2f%n", what, ours, theirs, ours / theirs);
+    }
+
+    private static final class Run {
+        final List<Double> firstOk = new ArrayList<>();
+        final List<Double> rssAtFirstOk = new ArrayList<>();
+        final List<Double> rssSettled = new ArrayList<>();
+
+        void measure(String mainClass, Map<String, String> env, String path) throws Exception {
+            try (ChildJvm child = ChildJvm.start(mainClass, env)) {
+                firstOk.add(child.awaitFirst200(path, Duration.ofSeconds(60)));
+                rssAtFirstOk.add(child.rssMiB());
+                Thread.sleep(SETTLE.toMillis());
+                rssSettled.add(child.rssMiB());
+            }
+        }
+    }
+}
