@@ -8,7 +8,7 @@ import java.util.Optional;
 import io.helidon.dbclient.DbRow;
 
 /** Reading typed values out of Helidon DbClient rows. */
-final class Rows {
+public final class Rows {
 
     private Rows() {
     }
@@ -18,7 +18,7 @@ final class Rows {
         return row.column(column).asOptional().orElse(null);
     }
 
-    static String text(DbRow row, String column) {
+    public static String text(DbRow row, String column) {
         Object value = value(row, column);
         return value == null ? null : value.toString();
     }
@@ -31,7 +31,7 @@ final class Rows {
         return ((Number) row.column(column).get()).intValue();
     }
 
-    static Instant instant(DbRow row, String column) {
+    public static Instant instant(DbRow row, String column) {
         Object value = value(row, column);
         return switch (value) {
             case null -> null;

@@ -1,8 +1,5 @@
 package com.deploystack.backend.settings;
 
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import com.deploystack.backend.services.Rows;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
 
@@ -80,7 +78,7 @@ public final class SettingsService {
         try (Stream<DbRow> rows = db.execute().query("SELECT id, name, description, icon, sort_order"
                                                      + " FROM global_setting_groups" + where
                                                      + " ORDER BY sort_order, id", parameters)) {
-            rows.forEach(row -> groupRows.put(text(row, "id"), row));
+            rows.forEach(row -> groupRows.put(Rows.text(row, "id"), row));
         }
         if (groupRows.isEmpty()) {
             return List.of();
@@ -95,31 +93,16 @@ public final class SettingsService {
                     .forEach(setting -> settings.get(setting.groupId()).add(setting));
         }
         return groupRows.values().stream()
-                .map(row -> new Group(text(row, "id"), text(row, "name"), text(row, "description"), text(row, "icon"),
+                .map(row -> new Group(Rows.text(row, "id"), Rows.text(row, "name"), Rows.text(row, "description"), Rows.text(row, "icon"),
                                       ((Number) row.column("sort_order").get()).intValue(),
-                                      List.copyOf(settings.get(text(row, "id")))))
+                                      List.copyOf(settings.get(Rows.text(row, "id")))))
                 .toList();
     }
 
     private static StoredSetting setting(DbRow row) {
-        return new StoredSetting(text(row, "key"), text(row, "name"),
-                                 SettingType.of(text(row, "type")).orElse(SettingType.STRING), text(row, "value"),
-                                 text(row, "description"), (Boolean) row.column("is_encrypted").get(),
-                                 text(row, "group_id"), instant(row, "created_at"), instant(row, "updated_at"));
-    }
-
-    private static String text(DbRow row, String column) {
-        return row.column(column).asOptional().map(Object::toString).orElse(null);
-    }
-
-    private static Instant instant(DbRow row, String column) {
-        Object value = row.column(column).asOptional().orElse(null);
-        return switch (value) {
-            case null -> null;
-            case Timestamp timestamp -> timestamp.toInstant();
-            case OffsetDateTime offset -> offset.toInstant();
-            case Instant instant -> instant;
-            default -> Instant.parse(value.toString());
-        };
+        return new StoredSetting(Rows.text(row, "key"), Rows.text(row, "name"),
+                                 SettingType.of(Rows.text(row, "type")).orElse(SettingType.STRING), Rows.text(row, "value"),
+                                 Rows.text(row, "description"), (Boolean) row.column("is_encrypted").get(),
+                                 Rows.text(row, "group_id"), Rows.instant(row, "created_at"), Rows.instant(row, "updated_at"));
     }
 }
