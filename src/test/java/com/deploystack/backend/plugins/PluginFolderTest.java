@@ -26,7 +26,8 @@ class PluginFolderTest {
     private static final String SOURCE = """
             package example.folder;
 
-                        import com.deploystack.backend.plugins.*;
+            import java.util.List;
+            import com.deploystack.backend.plugins.*;
 
             public final class FolderPlugin implements Plugin {
                 public String id() { return "folder"; }
