@@ -28,7 +28,7 @@ public final class Main {
                                + "Usage: java -jar deploystack-db.jar            run the service\n"
                                + "       java -jar deploystack-db.jar migrate …  manage migrations (migrate for help)\n"
                                + "       java -jar deploystack-db.jar settings rotate-key  re-encrypt secret settings");
-            System.exit(MigrateCommand.USAGE);
+            System.exit(CommandDatabase.USAGE);
         }
         LogConfig.configureRuntime();
         LogFormat.warnIfUnknown(System.getenv(LogFormat.VARIABLE));

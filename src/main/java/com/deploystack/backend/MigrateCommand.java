@@ -12,12 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
-import com.deploystack.backend.db.DatabaseConfiguration;
-import com.deploystack.backend.db.DatabaseInitializer;
-import com.deploystack.backend.db.DatabaseSettings;
-import com.deploystack.backend.db.EmbeddedDatabase;
 import com.deploystack.backend.db.MigrationException;
 import com.deploystack.backend.db.Migrator;
 import io.helidon.config.Config;
@@ -28,12 +23,6 @@ import io.helidon.config.Config;
  */
 final class MigrateCommand {
 
-    static final int OK = 0;
-    static final int NOT_UP_TO_DATE = 1;
-    static final int USAGE = 2;
-    static final int NOT_CONFIGURED = 3;
-    static final int UNREACHABLE = 4;
-    static final int MIGRATION_FAILED = 5;
 
     static final String USAGE_TEXT = """
             Usage: java -jar deploystack-db.jar migrate <command>
@@ -78,7 +67,7 @@ final class MigrateCommand {
     private int usage(String problem) {
         err.println("migrate: " + problem);
         err.println(USAGE_TEXT);
-        return USAGE;
+        return CommandDatabase.USAGE;
     }
 
     private Migrator migrator() {
@@ -117,61 +106,26 @@ final class MigrateCommand {
 
                     """.formatted(description.strip().replaceAll("\\R", " ")));
             out.println(script);
-            return OK;
+            return CommandDatabase.OK;
         } catch (IOException e) {
             err.println("migrate: cannot create the script in " + scripts + ": " + e.getMessage());
-            return MIGRATION_FAILED;
+            return CommandDatabase.FAILED;
         }
     }
 
     private int withDatabase(String command) {
-        DatabaseSettings.PoolSettings pool = Application.poolSettings(config.get("db"));
-        DatabaseConfiguration configuration = DatabaseConfiguration.read(env, pool);
-        Optional<EmbeddedDatabase> embedded = Optional.empty();
-        try {
-            if (configuration.mode() == DatabaseConfiguration.Mode.EMBEDDED) {
-                Path data = Path.of(config.get("paths.data").asString().orElse("persistent_data"));
-                try {
-                    embedded = Optional.of(EmbeddedDatabase.start(data, 0, pool));
-                } catch (IOException | RuntimeException e) {
-                    err.println("migrate: the embedded PostgreSQL in " + data + " could not start (is the service"
-                                + " running on it?): " + e.getMessage());
-                    return UNREACHABLE;
-                }
-                configuration = DatabaseConfiguration.embedded(embedded.get().settings());
-            }
-            if (!configuration.configured()) {
-                err.println("migrate: database is not configured: " + configuration.problems());
-                return NOT_CONFIGURED;
-            }
-            DatabaseSettings settings = configuration.settings().orElseThrow();
-            try (Connection connection = java.sql.DriverManager.getConnection(settings.jdbcUrl(),
-                                                                               settings.driverProperties())) {
+        return new CommandDatabase("migrate", config, env, err).run("", connection -> {
+            try {
                 return switch (command) {
                     case "up" -> up(connection);
                     case "down" -> down(connection);
                     default -> status(connection);
                 };
+            } catch (MigrationException e) {
+                err.println("migrate: " + e.getMessage());
+                return CommandDatabase.FAILED;
             }
-        } catch (SQLException e) {
-            if (DatabaseInitializer.isUnreachable(e)) {
-                err.println("migrate: PostgreSQL is unreachable: " + e.getMessage());
-                return UNREACHABLE;
-            }
-            err.println("migrate: " + e.getMessage());
-            return MIGRATION_FAILED;
-        } catch (MigrationException e) {
-            err.println("migrate: " + e.getMessage());
-            return MIGRATION_FAILED;
-        } finally {
-            embedded.ifPresent(postgres -> {
-                try {
-                    postgres.close();
-                } catch (IOException ignored) {
-                    // exiting anyway
-                }
-            });
-        }
+        });
     }
 
     private int up(Connection connection) throws SQLException {
@@ -179,13 +133,13 @@ final class MigrateCommand {
         applied.forEach(script -> out.println("applied " + script.fileName()));
         out.println(applied.isEmpty() ? "Nothing to apply: the database is up to date."
                             : "Applied " + applied.size() + " script" + (applied.size() == 1 ? "." : "s."));
-        return OK;
+        return CommandDatabase.OK;
     }
 
     private int down(Connection connection) throws SQLException {
         Migrator.Script undone = migrator().down(connection);
         out.println("undid " + undone.fileName());
-        return OK;
+        return CommandDatabase.OK;
     }
 
     private int status(Connection connection) throws SQLException {
@@ -197,6 +151,6 @@ final class MigrateCommand {
                        row.state().name().toLowerCase(Locale.ROOT).replace('_', ' '), row.description());
         }
         boolean upToDate = rows.stream().allMatch(row -> row.state() == Migrator.State.APPLIED);
-        return upToDate ? OK : NOT_UP_TO_DATE;
+        return upToDate ? CommandDatabase.OK : CommandDatabase.NOT_UP_TO_DATE;
     }
 }

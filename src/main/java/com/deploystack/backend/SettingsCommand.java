@@ -1,20 +1,14 @@
 package com.deploystack.backend;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import com.deploystack.backend.db.DatabaseConfiguration;
-import com.deploystack.backend.db.DatabaseInitializer;
-import com.deploystack.backend.db.DatabaseSettings;
-import com.deploystack.backend.db.EmbeddedDatabase;
 import com.deploystack.backend.settings.EncryptionSecret;
 import com.deploystack.backend.settings.KeyRotation;
 import com.deploystack.backend.settings.SettingsEncryptionException;
@@ -66,58 +60,28 @@ final class SettingsCommand {
             current = EncryptionSecret.current(env, data);
         } catch (SettingsEncryptionException | UncheckedIOException e) {
             err.println("settings: " + e.getMessage());
-            return MigrateCommand.USAGE;
+            return CommandDatabase.USAGE;
         }
-        DatabaseSettings.PoolSettings pool = Application.poolSettings(config.get("db"));
-        DatabaseConfiguration configuration = DatabaseConfiguration.read(env, pool);
-        Optional<EmbeddedDatabase> embedded = Optional.empty();
+        return new CommandDatabase("settings", config, env, err).run("rotation failed, nothing was changed: ",
+                                                                     connection -> rotate(connection, current, next));
+    }
+
+    private int rotate(Connection connection, EncryptionSecret current, EncryptionSecret next) throws SQLException {
         try {
-            if (configuration.mode() == DatabaseConfiguration.Mode.EMBEDDED) {
-                try {
-                    embedded = Optional.of(EmbeddedDatabase.start(data, 0, pool));
-                } catch (IOException | RuntimeException e) {
-                    err.println("settings: the embedded PostgreSQL in " + data + " could not start (is the service"
-                                + " running on it?): " + e.getMessage());
-                    return MigrateCommand.UNREACHABLE;
-                }
-                configuration = DatabaseConfiguration.embedded(embedded.get().settings());
-            }
-            if (!configuration.configured()) {
-                err.println("settings: database is not configured: " + configuration.problems());
-                return MigrateCommand.NOT_CONFIGURED;
-            }
-            DatabaseSettings settings = configuration.settings().orElseThrow();
-            try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.driverProperties())) {
-                KeyRotation.Result result = KeyRotation.rotate(connection, current, next);
-                out.println("Re-encrypted " + result.values() + " setting value" + (result.values() == 1 ? "" : "s")
-                            + " from key " + result.oldKeyId() + " to key " + result.newKeyId() + ".");
-                out.println("Start the service with " + EncryptionSecret.VARIABLE + " set to the new secret.");
-                return MigrateCommand.OK;
-            }
-        } catch (SQLException e) {
-            if (DatabaseInitializer.isUnreachable(e)) {
-                err.println("settings: PostgreSQL is unreachable: " + e.getMessage());
-                return MigrateCommand.UNREACHABLE;
-            }
-            err.println("settings: rotation failed, nothing was changed: " + e.getMessage());
-            return MigrateCommand.MIGRATION_FAILED;
+            KeyRotation.Result result = KeyRotation.rotate(connection, current, next);
+            out.println("Re-encrypted " + result.values() + " setting value" + (result.values() == 1 ? "" : "s")
+                        + " from key " + result.oldKeyId() + " to key " + result.newKeyId() + ".");
+            out.println("Start the service with " + EncryptionSecret.VARIABLE + " set to the new secret.");
+            return CommandDatabase.OK;
         } catch (SettingsEncryptionException e) {
             err.println("settings: rotation failed, nothing was changed: " + e.getMessage());
-            return MigrateCommand.MIGRATION_FAILED;
-        } finally {
-            embedded.ifPresent(postgres -> {
-                try {
-                    postgres.close();
-                } catch (IOException ignored) {
-                    // exiting anyway
-                }
-            });
+            return CommandDatabase.FAILED;
         }
     }
 
     private int usage(String problem) {
         err.println("settings: " + problem);
         err.println(USAGE_TEXT);
-        return MigrateCommand.USAGE;
+        return CommandDatabase.USAGE;
     }
 }
