@@ -29,8 +29,7 @@ public final class DatabaseReadinessCheck implements HealthCheck {
     private final Duration timeout;
     private final long cacheNanos;
     private final ReentrantLock probing = new ReentrantLock();
-    private volatile Probe last = new Probe(false, "not probed yet", System.nanoTime() - Long.MAX_VALUE / 2,
-                                            Instant.EPOCH);
+    private volatile Probe last;
     private Connection connection;
 
     public DatabaseReadinessCheck(Database database, Duration timeout, Duration cacheFor) {
@@ -56,13 +55,18 @@ public final class DatabaseReadinessCheck implements HealthCheck {
             return HealthCheckResponse.builder().status(false).detail("phase", phase.name()).build();
         }
         Probe probe = last;
-        if (System.nanoTime() - probe.atNanos() >= cacheNanos && probing.tryLock()) {
+        boolean stale = probe == null || System.nanoTime() - probe.atNanos() >= cacheNanos;
+        if (stale && probing.tryLock()) {
             try {
                 probe = probe();
                 last = probe;
             } finally {
                 probing.unlock();
             }
+        }
+        if (probe == null) {
+            return HealthCheckResponse.builder().status(false).detail("phase", phase.name())
+                    .detail("postgresql", "being probed").build();
         }
         return HealthCheckResponse.builder()
                 .status(probe.up())
