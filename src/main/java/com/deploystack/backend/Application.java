@@ -1,13 +1,18 @@
 package com.deploystack.backend;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseConfiguration;
@@ -17,9 +22,16 @@ import com.deploystack.backend.db.EmbeddedDatabase;
 import com.deploystack.backend.db.Migrator;
 import com.deploystack.backend.db.SelectionFile;
 import com.deploystack.backend.health.DatabaseReadinessCheck;
+import com.deploystack.backend.health.ShutdownCheck;
+import com.deploystack.backend.health.StartupCheck;
+import com.deploystack.backend.http.ConnectionCloseFilter;
+import com.deploystack.backend.http.ConnectionGuard;
+import com.deploystack.backend.http.ConnectionLimits;
+import com.deploystack.backend.http.FrontendOrigins;
+import com.deploystack.backend.http.GuardedConnectionSelector;
+import com.deploystack.backend.http.ListenerLoss;
 import com.deploystack.backend.plugins.Plugins;
 import com.deploystack.backend.plugins.ServiceEvents;
-import com.deploystack.backend.health.StartupCheck;
 import com.deploystack.backend.routes.AdminToken;
 import com.deploystack.backend.routes.ProtocolErrors;
 import com.deploystack.backend.routes.Routes;
@@ -32,9 +44,12 @@ import com.deploystack.backend.settings.EncryptionSecret;
 import com.deploystack.backend.settings.GlobalSettings;
 import com.deploystack.backend.settings.SettingsInitialization;
 import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.health.HealthObserverConfig;
 
 /**
  * The running service: configuration → database → routing → server, then the start-up catch-up in the
@@ -44,42 +59,58 @@ public final class Application implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Application.class.getName());
     private static final Duration RETRY_EVERY = Duration.ofSeconds(2);
+    /** Exit status when the HTTP listener died on its own. */
+    public static final int EXIT_LISTENER_LOST = 70;
+
+    /** The HTTP port could not be bound: the message names the address and why. */
+    public static final class CannotListenException extends RuntimeException {
+        CannotListenException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     private final Optional<EmbeddedDatabase> embedded;
     private final Database database;
+    private final Plugins plugins;
+    private final Routes.Context routes;
+    private final ConnectionGuard guard;
+    private final Duration drainPeriod;
+    private final AtomicBoolean started;
     private final WebServer server;
     private final Thread startup;
     private final ExpiredTokenSweeper sweeper;
-    private final Plugins plugins;
-    private final Routes.Context routes;
-    private volatile boolean started;
+    private volatile boolean stopping;
 
     private Application(Optional<EmbeddedDatabase> embedded, Database database, DatabaseInitializer initializer,
-                        Plugins plugins, Routes.Context routes, Config config) {
+                        Plugins plugins, Routes.Context routes, ConnectionGuard guard, AtomicBoolean started,
+                        Config config, Set<String> frontendOrigins) {
         this.embedded = embedded;
         this.database = database;
         this.plugins = plugins;
         this.routes = routes;
-        Config health = config.get("health.probe");
-        DatabaseReadinessCheck readiness = new DatabaseReadinessCheck(
-                database,
-                Duration.ofMillis(health.get("timeout").asLong().orElse(1000L)),
-                Duration.ofMillis(health.get("cache").asLong().orElse(1000L)));
-        ObserveFeature observe = ObserveFeature.builder()
-                .addObserver(HealthObserver.builder()
-                                     .details(true)
-                                     .useSystemServices(false)
-                                     .addCheck(readiness)
-                                     .addCheck(new StartupCheck(() -> started))
-                                     .build())
-                .build();
+        this.guard = guard;
+        this.started = started;
+        this.drainPeriod = Duration.ofMillis(config.get("http.drain").asLong().orElse(5000L));
+        HealthObserverConfig.Builder health = HealthObserver.builder().details(true).useSystemServices(false);
+        routes.healthChecks().forEach(health::addCheck);
         this.server = WebServer.builder()
                 .config(config.get("server"))
-                .addFeature(observe)
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(new GuardedConnectionSelector(
+                        guard, Http1Config.builder().config(config.get("server.protocols.http_1_1")).build()))
+                .addFeature(ObserveFeature.builder().addObserver(health.build()).build())
+                .addFeature(FrontendOrigins.cors(frontendOrigins))
                 .directHandlers(ProtocolErrors.directHandlers())
-                .routing(routing -> Routes.register(routing, routes))
+                .routing(routing -> {
+                    routing.addFeature(new ListenerLoss(() -> stopping, this::listenerLost));
+                    routing.addFeature(new ConnectionCloseFilter(guard));
+                    Routes.register(routing, routes);
+                })
                 .build()
                 .start();
+        if (!server.isRunning()) {
+            throw new CannotListenException("Cannot listen on " + address(config) + " (see the error above)", null);
+        }
         this.startup = Thread.ofVirtual().name("database-startup").start(() -> resume(initializer));
         this.sweeper = ExpiredTokenSweeper.start(
                 database, Duration.ofSeconds(config.get("tokens.sweep.interval").asLong().orElse(3600L)));
@@ -87,6 +118,7 @@ public final class Application implements AutoCloseable {
 
     /** Starts the service with {@code config} and the process environment {@code env}. */
     public static Application start(Config config, Map<String, String> env) {
+        requireBindable(config);
         Path dataDirectory = Path.of(config.get("paths.data").asString().orElse("persistent_data"));
         Path migrations = Path.of(config.get("paths.migrations").asString().orElse("migrations"));
         DatabaseSettings.PoolSettings pool = poolSettings(config.get("db"));
@@ -109,7 +141,7 @@ public final class Application implements AutoCloseable {
                                    + ". Status, health and /setup keep answering.");
         } else {
             LOG.log(Level.INFO, "Database: " + configuration.settings().orElseThrow() + " ("
-                                + configuration.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                                + configuration.mode().name().toLowerCase(Locale.ROOT) + ")");
         }
         Database database = Database.create(configuration);
         Path settingsModules = Path.of(config.get("paths.settings").asString().orElse("config/global-settings"));
@@ -127,10 +159,55 @@ public final class Application implements AutoCloseable {
                 List.of(new SettingsInitialization(
                                 () -> plugins.withSettings(DefinitionModules.load(settingsModules)), keys),
                         plugins.step()));
+        ConnectionGuard guard = new ConnectionGuard(connectionLimits(config.get("http")));
+        AtomicBoolean started = new AtomicBoolean();
+        Config probe = config.get("health.probe");
+        List<HealthCheck> checks = List.of(
+                new DatabaseReadinessCheck(database, Duration.ofMillis(probe.get("timeout").asLong().orElse(1000L)),
+                                           Duration.ofMillis(probe.get("cache").asLong().orElse(1000L))),
+                new ShutdownCheck(guard::draining),
+                new StartupCheck(started::get));
         Routes.Context routes = new Routes.Context(database, initializer, settings, AdminToken.load(env, dataDirectory),
                                                    SetupToken.fromEnvironment(env), plugins,
-                                                   config.get("db.setup.limit").asLong().orElse(65536L));
-        return new Application(embedded, database, initializer, plugins, routes, config);
+                                                   config.get("db.setup.limit").asLong().orElse(65536L), checks);
+        try {
+            return new Application(embedded, database, initializer, plugins, routes, guard, started, config,
+                                   FrontendOrigins.read(env));
+        } catch (RuntimeException e) {
+            guard.close();
+            plugins.close();
+            database.close();
+            embedded.ifPresent(Application::stopEmbedded);
+            throw e;
+        }
+    }
+
+    /**
+     * Fails with one sentence naming the address and the reason when the port cannot be bound: Helidon logs the
+     * failure as a stack trace and returns a server that does not run.
+     */
+    private static void requireBindable(Config config) {
+        int port = config.get("server.port").asInt().orElse(3000);
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.bind(new InetSocketAddress(config.get("server.host").asString().orElse("0.0.0.0"), port));
+        } catch (IOException | RuntimeException e) {
+            throw new CannotListenException("Cannot listen on " + address(config) + ": " + e.getMessage()
+                                            + " (the port is set by SERVER_PORT, the address by SERVER_HOST)", e);
+        }
+    }
+
+    private static String address(Config config) {
+        return config.get("server.host").asString().orElse("0.0.0.0") + ":" + config.get("server.port").asInt().orElse(3000);
+    }
+
+    static ConnectionLimits connectionLimits(Config http) {
+        return new ConnectionLimits(http.get("connections.max").asInt().orElse(10000),
+                                    Duration.ofMillis(http.get("timeout.idle").asLong().orElse(75000L)),
+                                    Duration.ofMillis(http.get("timeout.header").asLong().orElse(10000L)),
+                                    Duration.ofMillis(http.get("timeout.body").asLong().orElse(30000L)));
     }
 
     static DatabaseSettings.PoolSettings poolSettings(Config db) {
@@ -155,7 +232,7 @@ public final class Application implements AutoCloseable {
                     reported = true;
                 }
             } finally {
-                started = true;
+                started.set(true);
             }
             try {
                 Thread.sleep(RETRY_EVERY);
@@ -169,6 +246,11 @@ public final class Application implements AutoCloseable {
         return server.port();
     }
 
+    /** Open HTTP connections (the {@link ConnectionGuard}'s count). */
+    public int openConnections() {
+        return guard.openConnections();
+    }
+
     public Database database() {
         return database;
     }
@@ -178,20 +260,51 @@ public final class Application implements AutoCloseable {
         return routes.settings();
     }
 
+    /**
+     * The shutdown on SIGTERM: readiness turns DOWN at once and the service keeps serving for the drain period
+     * ({@code http.drain}), every answer closing its connection, so that load balancers move traffic away before
+     * the port closes; then {@link #close()}.
+     */
+    public void shutdown() {
+        if (!drainPeriod.isZero() && !stopping) {
+            LOG.log(Level.INFO, "Shutting down: readiness is DOWN; serving for " + drainPeriod.toMillis()
+                                + " ms more while load balancers move traffic away");
+            guard.drain();
+            try {
+                Thread.sleep(drainPeriod);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close();
+    }
+
     /** Stops accepting, lets in-flight requests finish, then closes the pool and the embedded PostgreSQL. */
     @Override
     public void close() {
+        stopping = true;
         server.stop();
+        guard.close();
         startup.interrupt();
         sweeper.close();
         plugins.close();
         database.close();
-        embedded.ifPresent(postgres -> {
-            try {
-                postgres.close();
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "Embedded PostgreSQL did not stop cleanly: " + e.getMessage());
-            }
-        });
+        embedded.ifPresent(Application::stopEmbedded);
+    }
+
+    /** The listener stopped without a shutdown (it cannot accept, e.g. out of file descriptors): exit for a restart. */
+    private void listenerLost() {
+        LOG.log(Level.ERROR, "The HTTP listener on port " + server.port() + " stopped on its own; exiting with status "
+                             + EXIT_LISTENER_LOST + " so that the service is restarted");
+        stopping = true;
+        Thread.ofPlatform().name("exit").start(() -> System.exit(EXIT_LISTENER_LOST));
+    }
+
+    private static void stopEmbedded(EmbeddedDatabase postgres) {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Embedded PostgreSQL did not stop cleanly", e);
+        }
     }
 }

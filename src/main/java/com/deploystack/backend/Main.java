@@ -3,6 +3,7 @@ package com.deploystack.backend;
 import java.util.Arrays;
 import java.util.Map;
 
+import com.deploystack.backend.logging.LastingLogManager;
 import com.deploystack.backend.logging.LogFormat;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -15,6 +16,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        System.setProperty("java.util.logging.manager", LastingLogManager.class.getName());
         if (args.length > 0 && args[0].equals("migrate")) {
             System.exit(new MigrateCommand(config(), System.getenv(), System.out, System.err)
                                 .run(Arrays.asList(args).subList(1, args.length)));
@@ -33,8 +35,15 @@ public final class Main {
         LogConfig.configureRuntime();
         LogFormat.warnIfUnknown(System.getenv(LogFormat.VARIABLE));
         Config config = config();
-        Application application = Application.start(config, System.getenv());
-        Runtime.getRuntime().addShutdownHook(new Thread(application::close, "shutdown"));
+        Application application;
+        try {
+            application = Application.start(config, System.getenv());
+        } catch (Application.CannotListenException e) {
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(application::shutdown, "shutdown"));
         System.getLogger(Main.class.getName()).log(System.Logger.Level.INFO,
                 "DeployStack database service listening on port " + application.port());
     }
@@ -48,6 +57,7 @@ public final class Main {
                                  "server.host", "0.0.0.0",
                                  "server.shutdown-hook", "false",
                                  "server.shutdown-grace-period", "PT10S",
+                                 "server.max-payload-size", "1048576",
                                  "server.connection-options.tcp-no-delay", "true")))
                 .build();
     }

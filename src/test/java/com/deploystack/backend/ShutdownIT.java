@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import com.deploystack.backend.support.RawHttp;
 import com.deploystack.backend.support.ServiceProcess;
 import com.deploystack.backend.support.TestPostgres;
+import com.deploystack.backend.support.TestService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +88,68 @@ class ShutdownIT {
             assertThat("the in-flight setup completed", setup.get(), is(200));
             assertThat(java.nio.file.Files.exists(work.resolve("data").resolve("db.selection.json")), is(true));
         }
+    }
+
+    @Test
+    void sigtermTurnsReadinessDownAtOnceAndServesThroughTheDrainClosingEachConnection() throws Exception {
+        TestPostgres postgres = TestPostgres.get();
+        Map<String, String> env = new java.util.HashMap<>(postgres.environment(postgres.createDatabase("drain")));
+        env.put("HTTP_DRAIN", "4000");
+        try (ServiceProcess service = ServiceProcess.start(env, work.resolve("data"))) {
+            service.awaitHttp(Duration.ofSeconds(60));
+            assertThat(service.setup().statusCode(), is(200));
+            assertThat(service.get("/observe/health/ready").statusCode(), is(200));
+            try (Socket idle = new Socket("127.0.0.1", service.port())) {
+                idle.getOutputStream().write("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+                idle.setSoTimeout(3000);
+                byte[] answer = new byte[4096];
+                assertThat(idle.getInputStream().read(answer) > 0, is(true));
+                long sigterm = System.nanoTime();
+
+                service.signalTerminate();
+
+                java.net.http.HttpResponse<String> ready = awaitReadiness(service, 503, Duration.ofSeconds(2));
+                assertThat(ready.body(), containsString("\"name\":\"shutdown\",\"status\":\"DOWN\""));
+                RawHttp.Exchange during = RawHttp.exchange(
+                        service.port(), "GET /api/db/status HTTP/1.1\r\nHost: x\r\n\r\n", Duration.ofSeconds(2));
+                assertThat("still serving while draining", during.statuses(), is(java.util.List.of(200)));
+                assertThat(during.head(), containsString("connection: close"));
+                assertThat("the answer closed its connection", during.closedByServer(), is(true));
+                assertThat("the idle kept-alive connection was closed", idle.getInputStream().read(answer), is(-1));
+                assertThat("the drain lasted its period", (System.nanoTime() - sigterm) / 1_000_000L,
+                           org.hamcrest.Matchers.lessThan(4000L));
+            }
+            service.terminate(Duration.ofSeconds(30));
+            assertThat(service.output(), containsString("Shutting down: readiness is DOWN; serving for 4000 ms"));
+        }
+    }
+
+    @Test
+    void aPortInUseEndsTheProcessWithOneLineAndAFailureStatus() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            Map<String, String> env = Map.of("SERVER_PORT", Integer.toString(taken.getLocalPort()),
+                                             "PATHS_DATA", work.resolve("data").toString());
+            ServiceProcess.Result result = ServiceProcess.run(env, Duration.ofSeconds(60));
+
+            assertThat(result.exitCode(), is(1));
+            assertThat(result.output(), containsString("Cannot listen on 0.0.0.0:" + taken.getLocalPort()
+                                                       + ": Address already in use"));
+            assertThat(result.output(), not(containsString("Exception")));
+            assertThat("nothing started before the port was checked", result.output(),
+                       not(containsString("Embedded PostgreSQL listening")));
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> awaitReadiness(ServiceProcess service, int status,
+                                                                     Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        java.net.http.HttpResponse<String> ready = service.get("/observe/health/ready");
+        while (ready.statusCode() != status && System.nanoTime() < deadline) {
+            TestService.sleep(20);
+            ready = service.get("/observe/health/ready");
+        }
+        assertThat(ready.body(), ready.statusCode(), is(status));
+        return ready;
     }
 
     private static long connections(String database, String runningQuery) throws Exception {

@@ -90,7 +90,7 @@ public final class DatabaseInitializer {
             return setup(connection, dataSource);
         } catch (SQLException e) {
             SetupException failure = unreachableOrFailed(e);
-            LOG.log(Level.WARNING, "Database setup failed: " + failure.getMessage());
+            LOG.log(Level.WARNING, "Database setup failed: " + failure.getMessage(), e);
             throw failure;
         }
     }
@@ -157,9 +157,9 @@ public final class DatabaseInitializer {
             Catalog.rollbackQuietly(connection);
             SetupException failure = describe(e);
             if (began) {
-                database.phases().failed(failure.getMessage());
+                database.phases().failed(PublicReason.of(failure));
             }
-            LOG.log(Level.WARNING, "Database setup failed: " + failure.getMessage());
+            LOG.log(Level.WARNING, "Database setup failed: " + failure.getMessage(), e);
             throw failure;
         } finally {
             Catalog.autoCommitQuietly(connection, true);
@@ -189,14 +189,14 @@ public final class DatabaseInitializer {
             activateSteps(false);
         } catch (SQLException e) {
             SetupException failure = unreachableOrFailed(e);
-            database.phases().failed(failure.getMessage());
+            database.phases().failed(PublicReason.of(failure));
             if (failure.kind() == SetupException.Kind.UNREACHABLE) {
                 throw e;
             }
-            LOG.log(Level.ERROR, "Database initialization failed: " + failure.getMessage());
+            LOG.log(Level.ERROR, "Database initialization failed: " + failure.getMessage(), e);
         } catch (RuntimeException e) {
-            database.phases().failed(e.getMessage());
-            LOG.log(Level.ERROR, "Database initialization failed: " + e.getMessage());
+            database.phases().failed(PublicReason.of(e));
+            LOG.log(Level.ERROR, "Database initialization failed: " + e.getMessage(), e);
         }
     }
 
@@ -277,7 +277,7 @@ public final class DatabaseInitializer {
     }
 
     /** The certificate check pgjdbc refused the server's certificate with, in words; empty for other failures. */
-    static Optional<String> certificateProblem(Throwable e) {
+    public static Optional<String> certificateProblem(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.security.cert.CertificateException) {
                 return Optional.of("the certificate is not trusted (" + rootMessage(t) + ")");

@@ -153,9 +153,10 @@ public final class Migrator {
                 insert.executeUpdate();
             }
         } catch (SQLException e) {
-            throw new MigrationException("Migration " + script.fileName() + " failed: " + sentence(e.getMessage())
-                                         + " Nothing of it was applied; fix the script, then restart or retry setup.",
-                                         e);
+            String next = " Nothing of it was applied; fix the script, then restart or retry setup.";
+            throw new MigrationException("Migration " + script.fileName() + " failed: " + sentence(e.getMessage()) + next,
+                                         "Migration " + script.fileName() + " failed (SQLSTATE " + e.getSQLState()
+                                         + "; the service log has PostgreSQL's message)." + next, e);
         }
     }
 

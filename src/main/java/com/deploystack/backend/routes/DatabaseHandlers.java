@@ -1,6 +1,7 @@
 package com.deploystack.backend.routes;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -9,6 +10,7 @@ import com.deploystack.backend.db.DatabaseConfiguration;
 import com.deploystack.backend.db.DatabaseInitializer;
 import com.deploystack.backend.db.Phase;
 import com.deploystack.backend.db.PhaseMachine;
+import com.deploystack.backend.db.PublicReason;
 import com.deploystack.backend.db.SelectionFile;
 import com.deploystack.backend.plugins.Plugins;
 import com.deploystack.backend.services.JsonFactory;
@@ -80,7 +82,7 @@ final class DatabaseHandlers {
             json.addNull("dialect");
         }
         json.add("phase", state.phase().name())
-                .add("mode", configuration.mode().name().toLowerCase(java.util.Locale.ROOT))
+                .add("mode", configuration.mode().name().toLowerCase(Locale.ROOT))
                 .add("setup_token_required", setupToken.required());
         plugins.status().ifPresent(pluginStatus -> json.add("plugins", pluginStatus));
         if (!state.step().isEmpty()) {
@@ -90,8 +92,8 @@ final class DatabaseHandlers {
             json.add("missing", JsonFactory.array(configuration.missing()));
         }
         String error = !state.reason().isEmpty() ? state.reason()
-                : !configured ? "Database is not configured: " + configuration.problems() + "."
-                : selection instanceof SelectionFile.Corrupt corrupt ? corrupt.problem()
+                : !configured ? "Database is not configured: " + PublicReason.withoutPaths(configuration.problems()) + "."
+                : selection instanceof SelectionFile.Corrupt corrupt ? PublicReason.withoutPaths(corrupt.problem())
                 : "";
         if (!error.isEmpty()) {
             json.add("error", error);

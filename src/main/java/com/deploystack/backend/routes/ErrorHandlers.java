@@ -1,13 +1,19 @@
 package com.deploystack.backend.routes;
 
 import java.lang.System.Logger.Level;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.SetupException;
 import com.deploystack.backend.plugins.PluginsDisabledException;
 import com.deploystack.backend.services.JsonFactory;
 import io.helidon.dbclient.DbClientException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
+import io.helidon.http.Method;
+import io.helidon.http.NotFoundException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -26,6 +32,10 @@ final class ErrorHandlers {
      * DeployStack's envelope {@code {"success":false,"error":…}}.
      */
     static void api(ServerRequest request, ServerResponse response, ApiException e) {
+        if (e.status() == Status.REQUEST_ENTITY_TOO_LARGE_413) {
+            // the rest of the body is not worth reading: the connection closes after the answer
+            response.header(HeaderValues.CONNECTION_CLOSE);
+        }
         if (request.path().path().startsWith("/api/db/")) {
             send(response, e.status(), JsonFactory.object().add("error", e.getMessage()));
         } else {
@@ -54,12 +64,41 @@ final class ErrorHandlers {
      * Helidon's own exceptions (a header it cannot parse, an unknown health check): their status, in this
      * service's JSON shapes, with the reason phrase rather than Helidon's text, which may echo the request.
      */
-    static void http(ServerRequest request, ServerResponse response, HttpException e) {
+    static void http(ServerRequest request, ServerResponse response, HttpException e, AllowedMethods allowed) {
         if (e.status().code() >= 500) {
-            LOG.log(Level.WARNING, request.prologue().method().text() + " " + request.path().path() + " failed: "
-                                   + e.getClass().getName());
+            LOG.log(Level.WARNING, request.prologue().method().text() + " " + request.path().path() + " failed", e);
+        }
+        if (e instanceof NotFoundException) {
+            Set<Method> methods = allowed.of(request);
+            if (!methods.isEmpty()) {
+                response.header(HeaderNames.ALLOW, AllowedMethods.header(methods));
+                api(request, response, new ApiException(Status.METHOD_NOT_ALLOWED_405, "Method "
+                        + request.prologue().method().text() + " is not allowed here; use "
+                        + AllowedMethods.header(methods) + "."));
+                return;
+            }
         }
         api(request, response, new ApiException(e.status(), e.status().reasonPhrase() + "."));
+    }
+
+    /**
+     * {@code OPTIONS}: 204 with {@code Allow}, on the routes' paths and on {@code /}. A CORS preflight has passed
+     * the CORS filter when it gets here (which added the {@code Access-Control-*} headers); it answers 204 on any
+     * path, plugin routes included.
+     */
+    static void options(ServerRequest request, ServerResponse response, AllowedMethods allowed) {
+        Set<Method> methods = new LinkedHashSet<>(allowed.of(request));
+        boolean preflight = request.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
+        // "OPTIONS / HTTP/1.0" is what HAProxy's bare "option httpchk" sends: the server answers for itself
+        boolean server = request.path().path().equals("/");
+        if (methods.isEmpty() && !preflight && !server) {
+            throw new NotFoundException("no route");
+        }
+        if (!methods.isEmpty()) {
+            methods.add(Method.OPTIONS);
+            response.header(HeaderNames.ALLOW, AllowedMethods.header(methods));
+        }
+        response.status(Status.NO_CONTENT_204).send();
     }
 
     static void setup(ServerRequest request, ServerResponse response, SetupException e) {
@@ -79,7 +118,7 @@ final class ErrorHandlers {
 
     static void unexpected(ServerRequest request, ServerResponse response, Exception e) {
         LOG.log(Level.ERROR, "Unexpected error on " + request.prologue().method().text() + " "
-                             + request.path().path() + ": " + e.getClass().getName());
+                             + request.path().path(), e);
         send(response, Status.INTERNAL_SERVER_ERROR_500,
              JsonFactory.object().add("error", "Internal server error."));
     }

@@ -1,15 +1,18 @@
 package com.deploystack.backend.routes;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseInitializer;
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.SetupException;
+import com.deploystack.backend.health.HealthHead;
 import com.deploystack.backend.plugins.Plugins;
 import com.deploystack.backend.plugins.PluginsDisabledException;
 import com.deploystack.backend.settings.GlobalSettings;
 import io.helidon.dbclient.DbClientException;
+import io.helidon.health.HealthCheck;
 import io.helidon.http.HttpException;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
@@ -19,7 +22,8 @@ import jakarta.json.JsonObject;
 
 /**
  * The routing table: every path of the service is here. Health endpoints ({@code /observe/health},
- * {@code /live}, {@code /ready}, {@code /started}) are added by the observe feature in {@code Application}.
+ * {@code /live}, {@code /ready}, {@code /started}) are served for GET by the observe feature in
+ * {@code Application}, for HEAD here. A path served with other methods answers 405 with {@code Allow}.
  * Setup and status stay open, as the spec has them; the management routes and the plugins' routes
  * ({@code /api/plugin/<id>/…}) need the admin token.
  */
@@ -27,13 +31,16 @@ public final class Routes {
 
     /** What the handlers need. */
     public record Context(Database database, DatabaseInitializer initializer, GlobalSettings settings,
-                          AdminToken adminToken, SetupToken setupToken, Plugins plugins, long bodyLimit) {
+                          AdminToken adminToken, SetupToken setupToken, Plugins plugins, long bodyLimit,
+                          List<HealthCheck> healthChecks) {
     }
 
     /** A management route: method, path (with {@code {parameters}}) and its handler. */
     public record Endpoint(Method method, String path, Handler handler) {
     }
 
+    /** Where the observe feature serves health (GET); HEAD is answered here, by {@link HealthHead}. */
+    public static final String HEALTH = "/observe/health";
     private static final JsonObject OK = Json.createObjectBuilder().add("status", "ok").build();
 
     private Routes() {
@@ -43,20 +50,30 @@ public final class Routes {
         DatabaseHandlers db = new DatabaseHandlers(context.database(), context.initializer(), context.bodyLimit(),
                                                    context.setupToken(), context.plugins());
         SetupPage setupPage = new SetupPage();
-        routing.get("/api/db/status", db::status)
-                .post("/api/db/setup", db::setup)
-                .get("/setup", setupPage::show)
-                .get("/api/health", (request, response) -> JsonResponse.send(response, OK));
-        for (Endpoint endpoint : management(context.database(), context.settings(), context.bodyLimit())) {
+        List<Endpoint> open = List.of(
+                new Endpoint(Method.GET, "/api/db/status", db::status),
+                new Endpoint(Method.POST, "/api/db/setup", db::setup),
+                new Endpoint(Method.GET, "/setup", setupPage::show),
+                new Endpoint(Method.HEAD, "/setup", setupPage::head),
+                new Endpoint(Method.GET, "/api/health", (request, response) -> JsonResponse.send(response, OK)));
+        List<Endpoint> management = management(context.database(), context.settings(), context.bodyLimit());
+        routing.addFeature(new ResponseHeaders());
+        open.forEach(endpoint -> routing.route(endpoint.method(), endpoint.path(), endpoint.handler()));
+        for (Endpoint endpoint : management) {
             routing.route(endpoint.method(), endpoint.path(), context.adminToken().protect(endpoint.handler()));
         }
+        new HealthHead(context.healthChecks()).register(routing, HEALTH);
         context.plugins().routing(routing, context.adminToken().protect((request, response) -> response.next()));
+        List<Endpoint> all = new ArrayList<>(open);
+        all.addAll(management);
+        AllowedMethods allowed = new AllowedMethods(all, HealthHead.paths(HEALTH));
+        routing.options("/*", (request, response) -> ErrorHandlers.options(request, response, allowed));
         routing.error(ApiException.class, ErrorHandlers::api)
                 .error(SetupException.class, ErrorHandlers::setup)
                 .error(DatabaseNotAvailableException.class, ErrorHandlers::databaseNotAvailable)
                 .error(DbClientException.class, ErrorHandlers::database)
                 .error(PluginsDisabledException.class, ErrorHandlers::pluginsDisabled)
-                .error(HttpException.class, ErrorHandlers::http)
+                .error(HttpException.class, (request, response, e) -> ErrorHandlers.http(request, response, e, allowed))
                 .error(Exception.class, ErrorHandlers::unexpected);
     }
 

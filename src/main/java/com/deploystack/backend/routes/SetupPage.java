@@ -26,11 +26,21 @@ final class SetupPage {
     }
 
     void show(ServerRequest request, ServerResponse response) {
-        response.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/html; charset=UTF-8"));
-        response.header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store"));
-        response.header(HeaderValues.create(HeaderNames.create("Content-Security-Policy"),
+        headers(response).send(page);
+    }
+
+    /** HEAD: the headers of the page, its length included, without the page. */
+    void head(ServerRequest request, ServerResponse response) {
+        headers(response).contentLength(page.length);
+        response.send();
+    }
+
+    private static ServerResponse headers(ServerResponse response) {
+        return response.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/html; charset=UTF-8"))
+                .header(ResponseHeaders.NO_STORE)
+                .header(HeaderValues.create(HeaderNames.create("Referrer-Policy"), "no-referrer"))
+                .header(HeaderValues.create(HeaderNames.create("Content-Security-Policy"),
                                             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
                                             + " script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"));
-        response.send(page);
     }
 }

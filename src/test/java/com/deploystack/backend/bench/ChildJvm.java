@@ -104,6 +104,10 @@ final class ChildJvm implements AutoCloseable {
         throw new IllegalStateException("no VmRSS for " + process.pid());
     }
 
+    int port() {
+        return port;
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }

@@ -229,7 +229,11 @@ class SettingsRoutesTest {
                 """);
         service = TestService.start(env, data, Path.of("migrations"), Map.of("paths.settings", modules.toString()));
         JsonObject status = service.awaitPhase("FAILED", Duration.ofSeconds(30));
-        assertThat(status.getString("error"), containsString(modules.resolve("smtp.yaml") + ", key smtp.port"));
+        assertThat(status.getString("error"), containsString("Settings module smtp.yaml, key smtp.port"));
+        assertThat("the unauthenticated status names the file, the log its full path",
+                   status.getString("error").contains(modules.toString()), is(false));
+        assertThat(TestService.logs().stream().anyMatch(line -> line.contains(modules.resolve("smtp.yaml")
+                                                                               + ", key smtp.port")), is(true));
         assertThat(status.getString("error"), containsString("default \"587\" is not a number"));
         assertThat(service.get("/observe/health/live").status(), is(200));
         assertThat(service.request("GET", "/api/settings", null, AUTH).status(), is(503));

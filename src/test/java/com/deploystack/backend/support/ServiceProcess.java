@@ -2,7 +2,6 @@ package com.deploystack.backend.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +33,25 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the jar in the project directory with {@code env} (plus PATH) and its data in {@code data}. */
     public static ServiceProcess start(Map<String, String> env, Path data, String... args) {
+        return start(env, data, Neighbour.freePort(), args);
+    }
+
+    /** Starts the jar on {@code port}: a restart on the port a load balancer knows. */
+    public static ServiceProcess start(Map<String, String> env, Path data, int port, String... args) {
+        return start(env, data, port, command(env, args));
+    }
+
+    /** Starts the jar under {@code ulimit -n openFiles}: a process that may open only so many files. */
+    public static ServiceProcess startWithFileLimit(Map<String, String> env, Path data, int openFiles) {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + openFiles + " && exec \"$@\"", "bash"));
+        command.addAll(command(env).command());
+        return start(env, data, Neighbour.freePort(), command(env).command(command));
+    }
+
+    private static ServiceProcess start(Map<String, String> env, Path data, int port, ProcessBuilder builder) {
         try {
-            int port = freePort();
             Path log = Files.createTempFile(data.getParent(), "service", ".log");
-            ProcessBuilder builder = command(env, log, args);
+            builder.redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("SERVER_PORT", Integer.toString(port));
             builder.environment().put("PATHS_DATA", data.toString());
             return new ServiceProcess(builder.start(), log, port);
@@ -75,10 +90,14 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private static ProcessBuilder command(Map<String, String> env, Path log, String... args) {
+        return command(env, args).redirectErrorStream(true).redirectOutput(log.toFile());
+    }
+
+    private static ProcessBuilder command(Map<String, String> env, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", jar().toString()));
+        List<String> command = new ArrayList<>(List.of(java, "-jar", jar().toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("POSTGRES_") || name.startsWith("TEST_"));
         builder.environment().putAll(env);
         return builder;
@@ -86,12 +105,6 @@ public final class ServiceProcess implements AutoCloseable {
 
     public static Path jar() {
         return Path.of(System.getProperty("service.jar", "target/deploystack-db.jar"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** Waits until the HTTP server answers (the status endpoint, in any phase). */
@@ -111,6 +124,10 @@ public final class ServiceProcess implements AutoCloseable {
             TestService.sleep(100);
         }
         throw new AssertionError("service did not answer within " + timeout + ":\n" + output());
+    }
+
+    public int port() {
+        return port;
     }
 
     public HttpResponse<String> get(String path) {
@@ -141,6 +158,15 @@ public final class ServiceProcess implements AutoCloseable {
             throw new AssertionError("service did not exit within " + timeout + " of SIGTERM:\n" + output());
         }
         return process.exitValue();
+    }
+
+    /** Sends SIGTERM without waiting: the test watches what the service does while it drains. */
+    public void signalTerminate() {
+        process.destroy();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
     }
 
     /** SIGKILL: no shutdown hook runs, as when a container is killed. */

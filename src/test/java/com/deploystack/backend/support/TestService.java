@@ -57,6 +57,7 @@ public final class TestService implements AutoCloseable {
                 "server.host", "127.0.0.1",
                 "server.shutdown-hook", "false",
                 "server.connection-options.tcp-no-delay", "true",
+                "server.max-payload-size", "1048576",
                 "paths.data", dataDirectory.toString(),
                 "paths.migrations", migrations.toString()));
         values.putAll(extraConfig);
