@@ -168,6 +168,7 @@ public final class DdlWriter {
             restored.ifPresent(value -> statements.add(prefix + "SET DEFAULT " + value + ";"));
         }
         statements.add("DROP TYPE " + previous + ";");
+        recreate.to().comment().ifPresent(comment -> statements.add("COMMENT ON TYPE " + name + " IS " + comment + ";"));
         return statements;
     }
 }

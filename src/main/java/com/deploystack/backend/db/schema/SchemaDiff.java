@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import com.deploystack.backend.db.schema.Change.AddColumn;
 import com.deploystack.backend.db.schema.Change.AddConstraint;
@@ -55,6 +56,7 @@ public final class SchemaDiff {
     private final List<Change> addForeignKeys = new ArrayList<>();
     private final List<Change> comments = new ArrayList<>();
     private final List<String> possibleRenames = new ArrayList<>();
+    private final List<Pattern> recreatedEnumCasts = new ArrayList<>();
 
     private SchemaDiff(SchemaSnapshot from, SchemaSnapshot to) {
         this.from = from;
@@ -100,6 +102,7 @@ public final class SchemaDiff {
                 dropEnums.add(new DropEnum(before));
             } else if (!before.labels().equals(after.labels())) {
                 recreateEnums.add(new RecreateEnum(before, after, columnsOf(name)));
+                recreatedEnumCasts.add(Pattern.compile(Pattern.quote("::" + name) + "(?![A-Za-z0-9_$\"])"));
             }
             if (after != null && !after.comment().equals(before == null ? Optional.empty() : before.comment())) {
                 comments.add(new SetComment("TYPE", name, after.comment()));
@@ -197,8 +200,9 @@ public final class SchemaDiff {
         for (String name : union(before.constraints(), after.constraints())) {
             Constraint old = before.constraints().get(name);
             Constraint next = after.constraints().get(name);
-            boolean recreate = old != null && next != null && isForeignKey(old)
-                               && old.referencedTable().map(keysChanged::contains).orElse(false);
+            boolean recreate = old != null && next != null && (isForeignKey(old)
+                    ? old.referencedTable().map(keysChanged::contains).orElse(false)
+                    : castsToRecreatedEnum(old.definition()));
             if (old != null && (!old.equalsIgnoringComment(next) || recreate)) {
                 (isForeignKey(old) ? dropForeignKeys : dropConstraintsAndIndexes)
                         .add(new DropConstraint(before.name(), old));
@@ -214,7 +218,8 @@ public final class SchemaDiff {
         for (String name : union(before.indexes(), after.indexes())) {
             Index old = before.indexes().get(name);
             Index next = after.indexes().get(name);
-            boolean changed = old == null || next == null || !old.definition().equals(next.definition());
+            boolean changed = old == null || next == null || !old.definition().equals(next.definition())
+                              || castsToRecreatedEnum(old.definition());
             if (old != null && changed) {
                 dropConstraintsAndIndexes.add(new DropIndex(before.name(), old));
             }
@@ -247,6 +252,14 @@ public final class SchemaDiff {
                 comments.add(new SetComment("INDEX", name, index.comment()));
             }
         });
+    }
+
+    /**
+     * Whether {@code definition} casts to an enum type that is re-created: such an index or constraint is dropped
+     * before and created again after, as PostgreSQL cannot convert its expression to the new type.
+     */
+    private boolean castsToRecreatedEnum(String definition) {
+        return recreatedEnumCasts.stream().anyMatch(cast -> cast.matcher(definition).find());
     }
 
     /** Tables whose primary key, unique or exclusion constraints or unique indexes are dropped or changed. */
