@@ -271,10 +271,11 @@ class MigrateGenerateTest {
         return migrate(repository, args);
     }
 
-    static Result migrate(ScriptRepository repository, List<String> args) {
+    private static Result migrate(ScriptRepository repository, List<String> args) {
         return migrate(repository, server, args);
     }
 
+    /** {@code migrate args…} in-process with the {@code POSTGRES_*} variables of {@code database}. */
     static Result migrate(ScriptRepository repository, String database, List<String> args) {
         Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
                 .sources(ConfigSources.create(Map.of("paths.migrations", repository.root().toString())))
