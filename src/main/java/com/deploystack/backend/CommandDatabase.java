@@ -35,6 +35,12 @@ final class CommandDatabase {
         int run(Connection connection) throws SQLException;
     }
 
+    /** Work that also opens other connections to the same server (e.g. scratch databases). */
+    @FunctionalInterface
+    interface ServerWork {
+        int run(Connection connection, DatabaseSettings settings) throws SQLException;
+    }
+
     private final String command;
     private final Config config;
     private final Map<String, String> env;
@@ -49,6 +55,11 @@ final class CommandDatabase {
 
     /** Runs {@code work}; a database error it does not handle is printed after {@code failure}. */
     int run(String failure, Work work) {
+        return run(failure, (connection, settings) -> work.run(connection));
+    }
+
+    /** {@link #run(String, Work)} for work that needs the connection settings too. */
+    int run(String failure, ServerWork work) {
         DatabaseSettings.PoolSettings pool = Application.poolSettings(config.get("db"));
         DatabaseConfiguration configuration = DatabaseConfiguration.read(env, pool);
         Optional<EmbeddedDatabase> embedded = Optional.empty();
@@ -70,7 +81,7 @@ final class CommandDatabase {
             }
             DatabaseSettings settings = configuration.settings().orElseThrow();
             try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.driverProperties())) {
-                return work.run(connection);
+                return work.run(connection, settings);
             }
         } catch (SQLException e) {
             if (DatabaseInitializer.isUnreachable(e)) {

@@ -4,22 +4,34 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import com.deploystack.backend.db.MigrationException;
 import com.deploystack.backend.db.Migrator;
+import com.deploystack.backend.db.schema.DdlWriter;
+import com.deploystack.backend.db.schema.DeclaredSchema;
+import com.deploystack.backend.db.schema.Hazard;
+import com.deploystack.backend.db.schema.MigrationGenerator;
+import com.deploystack.backend.db.schema.Plan;
+import com.deploystack.backend.db.schema.Rename;
+import com.deploystack.backend.db.schema.SchemaDiff;
+import com.deploystack.backend.db.schema.SchemaSnapshot;
+import com.deploystack.backend.db.schema.SchemaStates;
+import com.deploystack.backend.db.schema.ScratchDatabases;
 import io.helidon.config.Config;
 
 /**
- * {@code java -jar deploystack-db.jar migrate new|up|status|down}: DeployStack's {@code db:generate} and
- * {@code db:up}, on the same configuration, repository and lock as the service.
+ * {@code java -jar deploystack-db.jar migrate new|generate|check|up|status|down}: DeployStack's {@code db:generate}
+ * and {@code db:up}, on the same configuration, repository and lock as the service.
  */
 final class MigrateCommand {
 
@@ -27,12 +39,21 @@ final class MigrateCommand {
     static final String USAGE_TEXT = """
             Usage: java -jar deploystack-db.jar migrate <command>
               new "<description>"  create the next timestamped script in the migrations repository
+              generate "<description>" [--rename old_table=new_table] [--rename table.old_column=new_column]
+                                   [--allow-destructive]
+                                   write the script from the schema the scripts produce to the one declared in
+                                   migrations/schema/, with its undo; lists hazards first and refuses destructive
+                                   changes without --allow-destructive; renames are never guessed
+              check                fail unless the scripts produce the schema declared in migrations/schema/
+              check --live         compare the configured database with what its applied scripts produce
               up                   apply every pending script (each with its changelog row, under the lock)
               status               list every script: applied, changed, missing, pending or out of order
               down                 undo the last applied script
-            Exit codes: 0 done (status: all applied), 1 status found scripts pending, changed, missing or
-            out of order, 2 wrong arguments, 3 database not configured, 4 PostgreSQL unreachable,
-            5 a migration failed or the repository is inconsistent.""";
+            generate and check build schemas in scratch databases they create and drop (the user needs CREATEDB).
+            Exit codes: 0 done (status: all applied; generate: written or nothing to write; check: no difference),
+            1 status found scripts pending, changed, missing or out of order, check found differences, generate
+            refused (destructive or not writable changes: nothing written), 2 wrong arguments, 3 database not
+            configured, 4 PostgreSQL unreachable, 5 a migration failed or the repository is inconsistent.""";
 
     private static final DateTimeFormatter SCRIPT_ID = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
@@ -58,6 +79,9 @@ final class MigrateCommand {
         return switch (command) {
             case "new" -> rest.size() == 1 && !rest.getFirst().isBlank() ? create(rest.getFirst())
                     : usage("migrate new takes one description, e.g. migrate new \"add projects table\"");
+            case "generate" -> generate(rest);
+            case "check" -> rest.isEmpty() || rest.equals(List.of("--live")) ? check(!rest.isEmpty())
+                    : usage("migrate check takes no argument but --live");
             case "up", "status", "down" -> rest.isEmpty() ? withDatabase(command) : usage("migrate " + command
                                                                                           + " takes no arguments");
             default -> usage("unknown command '" + command + "'");
@@ -70,31 +94,41 @@ final class MigrateCommand {
         return CommandDatabase.USAGE;
     }
 
+    private Path repository() {
+        return Path.of(config.get("paths.migrations").asString().orElse("migrations"));
+    }
+
     private Migrator migrator() {
-        return new Migrator(Path.of(config.get("paths.migrations").asString().orElse("migrations")));
+        return new Migrator(repository());
+    }
+
+    private static String slug(String description) {
+        return description.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
+    }
+
+    /** The next free {@code <UTC timestamp>_<slug>.sql} in {@code scripts}, one second later when taken. */
+    private static Path nextScript(Path scripts, String slug) throws IOException {
+        Files.createDirectories(scripts);
+        ZonedDateTime id = ZonedDateTime.now(ZoneOffset.UTC);
+        while (true) {
+            String prefix = SCRIPT_ID.format(id);
+            try (var existing = Files.list(scripts)) {
+                if (existing.noneMatch(file -> file.getFileName().toString().startsWith(prefix + "_"))) {
+                    return scripts.resolve(prefix + "_" + slug + ".sql");
+                }
+            }
+            id = id.plusSeconds(1);
+        }
     }
 
     private int create(String description) {
         Path scripts = migrator().scriptsDirectory();
-        String slug = description.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_")
-                .replaceAll("^_|_$", "");
+        String slug = slug(description);
         if (slug.isEmpty()) {
             return usage("the description needs at least one letter or digit");
         }
         try {
-            Files.createDirectories(scripts);
-            ZonedDateTime id = ZonedDateTime.now(ZoneOffset.UTC);
-            Path script;
-            while (true) {
-                String prefix = SCRIPT_ID.format(id);
-                try (var existing = Files.list(scripts)) {
-                    if (existing.noneMatch(file -> file.getFileName().toString().startsWith(prefix + "_"))) {
-                        script = scripts.resolve(prefix + "_" + slug + ".sql");
-                        break;
-                    }
-                }
-                id = id.plusSeconds(1);
-            }
+            Path script = nextScript(scripts, slug);
             Files.writeString(script, """
                     -- // %s
                     -- Migration SQL that makes the change goes here. It runs in one transaction together with
@@ -111,6 +145,145 @@ final class MigrateCommand {
             err.println("migrate: cannot create the script in " + scripts + ": " + e.getMessage());
             return CommandDatabase.FAILED;
         }
+    }
+
+    private int generate(List<String> args) {
+        String description = null;
+        List<Rename> renames = new ArrayList<>();
+        boolean allowDestructive = false;
+        try {
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i);
+                if (arg.equals("--allow-destructive")) {
+                    allowDestructive = true;
+                } else if (arg.equals("--rename") && i + 1 < args.size()) {
+                    renames.add(Rename.parse(args.get(++i)));
+                } else if (arg.startsWith("--rename=")) {
+                    renames.add(Rename.parse(arg.substring("--rename=".length())));
+                } else if (arg.startsWith("--")) {
+                    return usage("unknown option " + arg + " of migrate generate");
+                } else if (description != null) {
+                    return usage("migrate generate takes one description; quote it: migrate generate \"add notes\"");
+                } else {
+                    description = arg;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        if (description == null || slug(description).isEmpty()) {
+            return usage("migrate generate takes a description with a letter or digit, e.g. migrate generate"
+                         + " \"add projects table\"");
+        }
+        String text = description;
+        boolean allow = allowDestructive;
+        return new CommandDatabase("migrate", config, env, err).run("", (connection, settings) -> {
+            try (ScratchDatabases scratch = new ScratchDatabases(connection, settings)) {
+                return written(new MigrationGenerator(new SchemaStates(repository())).generate(scratch, renames),
+                               text, allow);
+            } catch (MigrationException e) {
+                err.println("migrate: " + e.getMessage());
+                return CommandDatabase.FAILED;
+            } catch (IllegalArgumentException e) {
+                err.println("migrate: " + e.getMessage());
+                return CommandDatabase.USAGE;
+            }
+        });
+    }
+
+    /** Prints the changes and hazards, then writes the script unless something must stop it. */
+    private int written(MigrationGenerator.Generated generated, String description, boolean allowDestructive) {
+        Path schema = DeclaredSchema.directory(repository());
+        if (generated.isEmpty()) {
+            out.println("No difference: the scripts already produce the schema declared in " + schema
+                        + ". Nothing written.");
+            return CommandDatabase.OK;
+        }
+        out.println("Changes from the schema the scripts produce to " + schema + ":");
+        generated.renames().forEach(change -> out.println("  " + change.describe()));
+        generated.plan().changes().forEach(change -> out.println("  " + change.describe()));
+        if (!generated.plan().possibleRenames().isEmpty()) {
+            out.println("Possible renames (never guessed):");
+            generated.plan().possibleRenames().forEach(line -> out.println("  " + line));
+        }
+        if (!generated.plan().unsupported().isEmpty()) {
+            out.println("Nothing written: " + generated.plan().unsupported().size() + " difference(s) above need a"
+                        + " script written by hand (migrate new).");
+            return CommandDatabase.NOT_UP_TO_DATE;
+        }
+        out.println(generated.hazards().isEmpty() ? "Hazards: none." : "Hazards:");
+        for (Hazard hazard : generated.hazards()) {
+            out.println("  " + hazard.summary());
+            out.println("      safely: " + hazard.safely());
+        }
+        long destructive = generated.hazards().stream().filter(Hazard::destructive).count();
+        if (destructive > 0 && !allowDestructive) {
+            out.println("Nothing written: " + destructive + " destructive change" + (destructive == 1 ? "" : "s")
+                        + ". Run again with --allow-destructive once the safe steps above are done"
+                        + (generated.plan().possibleRenames().isEmpty() ? "." : ", or with --rename if it is a rename."));
+            return CommandDatabase.NOT_UP_TO_DATE;
+        }
+        Path scripts = migrator().scriptsDirectory();
+        try {
+            Path script = nextScript(scripts, slug(description));
+            Path temporary = scripts.resolve("." + script.getFileName() + ".tmp");
+            try {
+                Files.writeString(temporary, DdlWriter.script(description, generated.forward(), generated.undo(),
+                                                              generated.hazards()));
+                Files.move(temporary, script, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+            out.println("Wrote " + script + ". Review it, then apply it with migrate up (or restart the service).");
+            return CommandDatabase.OK;
+        } catch (IOException e) {
+            err.println("migrate: cannot write the script in " + scripts + ": " + e.getMessage());
+            return CommandDatabase.FAILED;
+        }
+    }
+
+    private int check(boolean live) {
+        return new CommandDatabase("migrate", config, env, err).run("", (connection, settings) -> {
+            SchemaStates states = new SchemaStates(repository());
+            try (ScratchDatabases scratch = new ScratchDatabases(connection, settings)) {
+                return live ? checkLive(states, connection, scratch) : checkScripts(states, scratch);
+            } catch (MigrationException e) {
+                err.println("migrate: " + e.getMessage());
+                return CommandDatabase.FAILED;
+            }
+        });
+    }
+
+    private int checkScripts(SchemaStates states, ScratchDatabases scratch) throws SQLException {
+        SchemaSnapshot scripts = states.scripts(scratch.create());
+        Plan plan = SchemaDiff.plan(scripts, states.declared(scratch.create()));
+        Path schema = DeclaredSchema.directory(repository());
+        if (plan.isEmpty()) {
+            out.println("The scripts produce the schema declared in " + schema + " (" + scripts.tables().size()
+                        + " tables, " + scripts.enums().size() + " enum types).");
+            return CommandDatabase.OK;
+        }
+        out.println("The scripts do not produce the schema declared in " + schema + ": " + plan.changes().size()
+                    + " difference" + (plan.changes().size() == 1 ? "" : "s") + " from the scripts' schema to the"
+                    + " declared one:");
+        plan.changes().forEach(change -> out.println("  " + change.describe()));
+        out.println("Write the script for them with: migrate generate \"<description>\"");
+        return CommandDatabase.NOT_UP_TO_DATE;
+    }
+
+    private int checkLive(SchemaStates states, Connection connection, ScratchDatabases scratch) throws SQLException {
+        SchemaStates.Expected expected = states.applied(connection, scratch.create());
+        Plan plan = SchemaDiff.plan(expected.snapshot(), states.live(connection));
+        expected.notes().forEach(note -> out.println("Note: " + note + "."));
+        if (plan.isEmpty()) {
+            out.println("The database matches the schema its applied scripts produce.");
+            return CommandDatabase.OK;
+        }
+        out.println("The database differs from the schema its applied scripts produce (changes made outside the"
+                    + " migrations): " + plan.changes().size() + " difference" + (plan.changes().size() == 1 ? "" : "s")
+                    + ":");
+        plan.changes().forEach(change -> out.println("  " + change.describe()));
+        return CommandDatabase.NOT_UP_TO_DATE;
     }
 
     private int withDatabase(String command) {

@@ -28,6 +28,11 @@ public record DatabaseSettings(String host, int port, String database, String us
                                     new PoolSettings(poolSize, 0, pool.connectionTimeout(), pool.validationTimeout()));
     }
 
+    /** The same server and login for another database of it, e.g. a scratch database. */
+    public DatabaseSettings forDatabase(String otherDatabase) {
+        return new DatabaseSettings(host, port, otherDatabase, user, password, sslMode, sslRootCert, pool);
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://" + hostForUrl() + ":" + port + "/" + database;
     }

@@ -12,6 +12,10 @@ public final class MigrationException extends RuntimeException {
         this(message, message, null);
     }
 
+    public MigrationException(String message, Throwable cause) {
+        this(message, message, cause);
+    }
+
     public MigrationException(String message, String publicMessage, Throwable cause) {
         super(message, cause);
         this.publicMessage = publicMessage;

@@ -15,10 +15,10 @@ public final class ScriptRepository {
         this.root = root;
     }
 
-    /** Copies {@code migrations/} (scripts and environments) into {@code directory}. */
+    /** Copies {@code migrations/} (scripts, environments and the declared schema) into {@code directory}. */
     public static ScriptRepository copyOfProject(Path directory) {
         try {
-            for (String part : new String[] {"scripts", "environments"}) {
+            for (String part : new String[] {"scripts", "environments", "schema"}) {
                 Path target = Files.createDirectories(directory.resolve(part));
                 try (Stream<Path> files = Files.list(Path.of("migrations", part))) {
                     for (Path file : files.toList()) {
@@ -49,6 +49,11 @@ public final class ScriptRepository {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A file of the declared schema ({@code schema/<fileName>}). */
+    public Path schemaFile(String fileName) {
+        return root.resolve("schema").resolve(fileName);
     }
 
     public long scriptCount() {
