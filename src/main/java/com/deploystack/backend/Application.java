@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseConfiguration;
+import com.deploystack.backend.db.DatabaseEvents;
 import com.deploystack.backend.db.DatabaseInitializer;
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.EmbeddedDatabase;
 import com.deploystack.backend.db.Migrator;
+import com.deploystack.backend.db.ReplicaFollower;
 import com.deploystack.backend.db.SelectionFile;
 import com.deploystack.backend.health.DatabaseReadinessCheck;
 import com.deploystack.backend.health.ShutdownCheck;
@@ -78,6 +80,8 @@ public final class Application implements AutoCloseable {
     private final AtomicBoolean started;
     private final WebServer server;
     private final Thread startup;
+    private final DatabaseEvents events;
+    private final ReplicaFollower follower;
     private final ExpiredTokenSweeper sweeper;
     private volatile boolean stopping;
 
@@ -112,6 +116,9 @@ public final class Application implements AutoCloseable {
             throw new CannotListenException("Cannot listen on " + address(config) + " (see the error above)", null);
         }
         this.startup = Thread.ofVirtual().name("database-startup").start(() -> resume(initializer));
+        this.events = DatabaseEvents.listen(database.settings());
+        this.follower = ReplicaFollower.start(initializer, events,
+                                              Duration.ofMillis(config.get("db.follow.interval").asLong().orElse(1000L)));
         this.sweeper = ExpiredTokenSweeper.start(
                 database, Duration.ofSeconds(config.get("tokens.sweep.interval").asLong().orElse(3600L)));
     }
@@ -286,6 +293,8 @@ public final class Application implements AutoCloseable {
         server.stop();
         guard.close();
         startup.interrupt();
+        follower.close();
+        events.close();
         sweeper.close();
         plugins.close();
         database.close();

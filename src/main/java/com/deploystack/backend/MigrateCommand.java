@@ -47,7 +47,8 @@ final class MigrateCommand {
               check                fail unless the scripts produce the schema declared in migrations/schema/
               check --live         compare the configured database with what its applied scripts produce
               up                   apply every pending script (each with its changelog row, under the lock)
-              status               list every script: applied, changed, missing, pending or out of order
+              status               list every script: applied, changed, missing, ahead (applied by a newer
+                                   release), pending or out of order
               down                 undo the last applied script
             generate and check build schemas in scratch databases they create and drop (the user needs CREATEDB).
             Exit codes: 0 done (status: all applied; generate: written or nothing to write; check: no difference),
@@ -323,7 +324,8 @@ final class MigrateCommand {
                        row.appliedAt().isEmpty() ? "-" : row.appliedAt(),
                        row.state().name().toLowerCase(Locale.ROOT).replace('_', ' '), row.description());
         }
-        boolean upToDate = rows.stream().allMatch(row -> row.state() == Migrator.State.APPLIED);
+        boolean upToDate = rows.stream().allMatch(row -> row.state() == Migrator.State.APPLIED
+                                                         || row.state() == Migrator.State.AHEAD);
         return upToDate ? CommandDatabase.OK : CommandDatabase.NOT_UP_TO_DATE;
     }
 }

@@ -1,6 +1,10 @@
 package com.deploystack.backend.db;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Optional;
+import java.util.Properties;
 
 import javax.sql.DataSource;
 
@@ -35,10 +39,28 @@ public final class Database implements AutoCloseable {
 
     /** The DbClient for this request; before INITIALIZED a {@link DatabaseNotAvailableException} (answered 503). */
     public DbClient client() {
-        if (phases.phase() != Phase.INITIALIZED) {
-            throw new DatabaseNotAvailableException();
+        requireInitialized();
+        return client.orElseThrow(() -> DatabaseNotAvailableException.in(phases.current()));
+    }
+
+    /** Throws the {@link DatabaseNotAvailableException} that says why, unless the database may be used. */
+    public void requireInitialized() {
+        PhaseMachine.State state = phases.current();
+        if (state.phase() != Phase.INITIALIZED) {
+            throw DatabaseNotAvailableException.in(state);
         }
-        return client.orElseThrow(DatabaseNotAvailableException::new);
+    }
+
+    /**
+     * A connection of its own, outside the pool, within the pool's connection timeout: for work that must not wait
+     * for the pool to recover (a setup retried the moment PostgreSQL is back).
+     */
+    public Connection connectDirectly() throws SQLException {
+        DatabaseSettings database = configuration.settings().orElseThrow(() -> DatabaseNotAvailableException.in(phases.current()));
+        Properties properties = database.driverProperties();
+        properties.setProperty("connectTimeout",
+                               Long.toString(Math.max(1, database.pool().connectionTimeout().toSeconds())));
+        return DriverManager.getConnection(database.jdbcUrl(), properties);
     }
 
     /** The pool, for setup, migrations and health probes; empty while UNCONFIGURED. */

@@ -1,6 +1,7 @@
 package com.deploystack.backend.db;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -37,8 +38,15 @@ public final class DatabaseInitializer {
     private final Migrator migrator;
     private final SelectionFile selectionFile;
     private final List<InitializationStep> steps;
+    /** The database has migrations newer than any script this replica has: a newer release applied them. */
+    public record SchemaAhead(BigDecimal newestApplied, BigDecimal newestKnown) {
+    }
+
     private final ReentrantLock lock = new ReentrantLock(true);
     private volatile SelectionFile.Content selection;
+    /** Set when the start was refused because the database is not the one that was set up: setup must not run. */
+    private volatile String refusal;
+    private volatile Optional<SchemaAhead> schemaAhead = Optional.empty();
 
     public DatabaseInitializer(Database database, Migrator migrator, SelectionFile selectionFile,
                                List<InitializationStep> steps) {
@@ -50,6 +58,14 @@ public final class DatabaseInitializer {
         if (selection instanceof SelectionFile.Corrupt corrupt) {
             LOG.log(Level.WARNING, corrupt.problem() + "; it is left as it is. Fix or remove it.");
         }
+        if (selection instanceof SelectionFile.Selected && database.phases().phase() != Phase.UNCONFIGURED) {
+            database.phases().setupIs(PhaseMachine.Setup.PERFORMED);
+        }
+    }
+
+    /** Set while another replica has applied migrations this replica does not have. */
+    public Optional<SchemaAhead> schemaAhead() {
+        return schemaAhead;
     }
 
     /** The selection file as last read or written (read once at start, not per request). */
@@ -61,6 +77,13 @@ public final class DatabaseInitializer {
     public SetupResult setup() {
         DataSource dataSource = database.dataSource()
                 .orElseThrow(() -> SetupException.notConfigured(database.configuration()));
+        PhaseMachine.State state = database.phases().current();
+        if (state.setup() == PhaseMachine.Setup.PERFORMED && state.phase() == Phase.INITIALIZING) {
+            return SetupResult.ALREADY_PERFORMED;  // this replica is catching up: no need to wait for it
+        }
+        if (refusal != null) {
+            throw SetupException.conflict(refusal);
+        }
         lock.lock();
         try {
             if (database.phases().phase() == Phase.INITIALIZED) {
@@ -71,22 +94,29 @@ public final class DatabaseInitializer {
                                             + " then retry setup.", null);
             }
             try {
-                return attemptSetup(dataSource);
+                return attemptSetup(dataSource::getConnection, dataSource);
             } catch (SetupException e) {
                 if (e.kind() != SetupException.Kind.UNREACHABLE) {
                     throw e;
                 }
-                // A pooled connection may have died with a PostgreSQL restart before the pool noticed; the
-                // attempt was rolled back, so one more try on a fresh connection is safe.
-                return attemptSetup(dataSource);
+                // A pooled connection may have died with a PostgreSQL restart before the pool noticed, or the pool
+                // may still wait out its reconnect back-off after PostgreSQL returned: the attempt was rolled back,
+                // so one more try on a connection of its own is safe, and works as soon as PostgreSQL answers.
+                return attemptSetup(database::connectDirectly, dataSource);
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private SetupResult attemptSetup(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
+    /** Where a setup attempt takes its connection from. */
+    @FunctionalInterface
+    private interface ConnectionSource {
+        Connection open() throws SQLException;
+    }
+
+    private SetupResult attemptSetup(ConnectionSource source, DataSource dataSource) {
+        try (Connection connection = source.open()) {
             return setup(connection, dataSource);
         } catch (SQLException e) {
             SetupException failure = unreachableOrFailed(e);
@@ -108,12 +138,17 @@ public final class DatabaseInitializer {
         }
         lock.lock();
         try {
-            Phase phase = database.phases().phase();
-            if (phase == Phase.INITIALIZED) {
+            PhaseMachine.State state = database.phases().current();
+            if (state.phase() == Phase.INITIALIZED || refusal != null) {
                 return;
             }
-            boolean fileSaysSetUp = selection instanceof SelectionFile.Selected;
-            if (!fileSaysSetUp && phase != Phase.FAILED && !markerPresent(dataSource.get())) {
+            DatabaseState found = read(dataSource.get());
+            if (selection instanceof SelectionFile.Selected selected && found.empty()) {
+                refuse(selected);
+                return;
+            }
+            if (!found.marker() && state.setup() != PhaseMachine.Setup.PERFORMED && state.phase() != Phase.FAILED) {
+                database.phases().setupIs(PhaseMachine.Setup.NOT_PERFORMED);
                 LOG.log(Level.INFO, "Database is configured but not set up yet: open /setup or POST /api/db/setup");
                 return;
             }
@@ -121,6 +156,63 @@ public final class DatabaseInitializer {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Keeps this replica in step with the others: while it waits for setup, catches up as soon as another replica
+     * has performed it; once initialized, notices migrations that another (newer) replica applied. Skips a turn
+     * while a setup or catch-up of this replica holds the lock.
+     *
+     * @throws SQLException when PostgreSQL cannot be reached (the next turn tries again)
+     */
+    public void followOtherReplicas() throws SQLException {
+        Optional<DataSource> dataSource = database.dataSource();
+        if (dataSource.isEmpty() || refusal != null || !lock.tryLock()) {
+            return;
+        }
+        try {
+            PhaseMachine.State state = database.phases().current();
+            boolean waitingForSetup = state.setup() != PhaseMachine.Setup.PERFORMED
+                                      && (state.phase() == Phase.CONFIGURED || state.phase() == Phase.FAILED);
+            if (waitingForSetup) {
+                DatabaseState found = read(dataSource.get());
+                if (found.marker()) {
+                    LOG.log(Level.INFO, "Setup was performed by another replica: catching up");
+                    bringUpToDate(dataSource.get());
+                } else if (state.setup() == PhaseMachine.Setup.UNKNOWN) {
+                    database.phases().setupIs(PhaseMachine.Setup.NOT_PERFORMED);
+                }
+            } else if (state.phase() == Phase.INITIALIZED) {
+                read(dataSource.get()).newestApplied().ifPresent(this::compareWithScripts);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void compareWithScripts(BigDecimal newestApplied) {
+        BigDecimal newestKnown = migrator.scripts().getLast().id();
+        Optional<SchemaAhead> ahead = newestApplied.compareTo(newestKnown) > 0
+                ? Optional.of(new SchemaAhead(newestApplied, newestKnown)) : Optional.empty();
+        if (ahead.isPresent() && schemaAhead.isEmpty()) {
+            LOG.log(Level.WARNING, "Another replica applied migration " + newestApplied.toPlainString()
+                                   + ", newer than this replica's newest script " + newestKnown.toPlainString()
+                                   + ": deploy the newer release on this replica");
+        }
+        schemaAhead = ahead;
+    }
+
+    /** The selection file says setup was performed, the database has no trace of it: touch nothing. */
+    private void refuse(SelectionFile.Selected selected) {
+        String name = database.settings().map(DatabaseSettings::database).orElse("the configured database");
+        refusal = "The database " + name + " has neither the DeployStack setup marker nor a changelog, but "
+                  + selectionFile.path().getFileName() + " says setup was performed on "
+                  + SelectionFile.format(selected.selectedAt()) + ": this is not the database that was set up (a wrong"
+                  + " POSTGRES_DATABASE, or a restore that failed). Point POSTGRES_DATABASE at the right database or"
+                  + " restore it; or, to set up anew on this empty database, remove " + selectionFile.path()
+                  + " and restart. Nothing was created.";
+        database.phases().refused(refusal);
+        LOG.log(Level.ERROR, refusal);
     }
 
     private SetupResult setup(Connection connection, DataSource dataSource) throws SQLException {
@@ -133,6 +225,7 @@ public final class DatabaseInitializer {
                 bringUpToDate(dataSource);
                 return SetupResult.ALREADY_PERFORMED;
             }
+            database.phases().setupIs(PhaseMachine.Setup.NOT_PERFORMED);
             database.phases().beginInitializing("migrations");
             began = true;
             for (Migrator.Script script : migrator.pending(connection)) {
@@ -142,6 +235,7 @@ public final class DatabaseInitializer {
             database.phases().step("finishing");
             Instant selectedAt = Instant.now();
             SetupMarker.record(connection, selectedAt);
+            DatabaseEvents.notify(connection, DatabaseEvents.SETUP);
             selectionFile.write(selectedAt);
             try {
                 connection.commit();
@@ -168,9 +262,11 @@ public final class DatabaseInitializer {
 
     /** Applies pending scripts (each atomically, under the lock) and makes sure the marker exists. */
     private void bringUpToDate(DataSource dataSource) throws SQLException {
+        database.phases().setupIs(PhaseMachine.Setup.PERFORMED);
         database.phases().beginInitializing("migrations");
         try (Connection connection = dataSource.getConnection()) {
             migrator.up(connection);
+            DatabaseState.read(connection).newestApplied().ifPresent(this::compareWithScripts);
             connection.setAutoCommit(false);
             try {
                 MigrationLock.acquire(connection);
@@ -237,9 +333,9 @@ public final class DatabaseInitializer {
         return selection instanceof SelectionFile.Selected selected ? selected.selectedAt() : Instant.now();
     }
 
-    private static boolean markerPresent(DataSource dataSource) throws SQLException {
+    private static DatabaseState read(DataSource dataSource) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            return SetupMarker.exists(connection);
+            return DatabaseState.read(connection);
         }
     }
 

@@ -40,8 +40,12 @@ public final class Migrator {
     public record Script(BigDecimal id, String description, String fileName, String checksum) {
     }
 
-    /** How a script stands against the changelog. */
-    public enum State { APPLIED, CHANGED, MISSING, PENDING, OUT_OF_ORDER }
+    /**
+     * How a script stands against the changelog. {@code AHEAD}: applied, unknown here, and newer than every script
+     * here: a newer release applied it (this one runs on, as during a rolling upgrade, and says so).
+     * {@code MISSING}: applied, unknown here, and older than a script here: the repository lost it.
+     */
+    public enum State { APPLIED, CHANGED, MISSING, AHEAD, PENDING, OUT_OF_ORDER }
 
     /** One row of {@link #status(Connection)}. */
     public record ScriptStatus(BigDecimal id, String description, String appliedAt, State state) {
@@ -98,8 +102,10 @@ public final class Migrator {
                                           same ? State.APPLIED : State.CHANGED));
             }
         }
-        applied.values().forEach(row -> rows.add(
-                new ScriptStatus(row.id(), row.description(), row.appliedAt(), State.MISSING)));
+        BigDecimal newestHere = scripts.getLast().id();
+        applied.values().forEach(row -> rows.add(new ScriptStatus(
+                row.id(), row.description(), row.appliedAt(),
+                row.id().compareTo(newestHere) > 0 ? State.AHEAD : State.MISSING)));
         rows.sort(Comparator.comparing(ScriptStatus::id));
         return rows;
     }
@@ -116,7 +122,7 @@ public final class Migrator {
         for (ScriptStatus row : status(connection)) {
             Script script = byId.get(row.id().toPlainString());
             switch (row.state()) {
-                case APPLIED -> { }
+                case APPLIED, AHEAD -> { }
                 case PENDING -> pending.add(script);
                 case CHANGED -> throw new MigrationException("Applied migration " + script.fileName()
                         + " was changed after it was applied (checksum differs). Restore the original file and add"
@@ -179,6 +185,7 @@ public final class Migrator {
                     return applied;
                 }
                 apply(connection, pending.getFirst());
+                DatabaseEvents.notify(connection, DatabaseEvents.SETUP);
                 connection.commit();
                 applied.add(pending.getFirst());
             }
@@ -211,6 +218,7 @@ public final class Migrator {
                     statement.execute(undo);
                 }
             }
+            DatabaseEvents.notify(connection, DatabaseEvents.SETUP);
             connection.commit();
             return script;
         } catch (SQLException | RuntimeException e) {

@@ -11,7 +11,9 @@ public final class SetupException extends RuntimeException {
         /** PostgreSQL could not be reached: 503. */
         UNREACHABLE,
         /** A step failed (migration, file, database error): 500. */
-        FAILED
+        FAILED,
+        /** Setup would contradict what is known: the database is not the one a local file says was set up: 409. */
+        CONFLICT
     }
 
     private final Kind kind;
@@ -36,6 +38,10 @@ public final class SetupException extends RuntimeException {
 
     static SetupException failed(String message, Throwable cause) {
         return new SetupException(Kind.FAILED, message, List.of(), List.of(), cause);
+    }
+
+    static SetupException conflict(String message) {
+        return new SetupException(Kind.CONFLICT, message, List.of(), List.of(), null);
     }
 
     public Kind kind() {

@@ -2,7 +2,9 @@ package com.deploystack.backend.health;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
@@ -16,7 +18,8 @@ import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 
 /**
- * Ready when the database is INITIALIZED and PostgreSQL answers within a short timeout. The probe uses
+ * Ready when the database is INITIALIZED and PostgreSQL answers within a short timeout with the setup marker (a
+ * database dropped and re-created empty, or a schema restored without it, is not ready). The probe uses
  * one dedicated connection (not one of the pool's, so a busy pool cannot make the service look down) and
  * its result is reused for a moment, so a flood of probes sends at most one query per interval.
  */
@@ -24,6 +27,10 @@ public final class DatabaseReadinessCheck implements HealthCheck {
 
     private record Probe(boolean up, String detail, long atNanos, Instant at) {
     }
+
+    /** The database answers, but without the setup marker: dropped and re-created, restored empty, replaced. */
+    private static final String MARKER_GONE = "setup marker missing: the database was emptied or replaced";
+    private static final String UNDEFINED_TABLE = "42P01";
 
     private final Database database;
     private final Duration timeout;
@@ -88,15 +95,20 @@ public final class DatabaseReadinessCheck implements HealthCheck {
                 properties.setProperty("ApplicationName", "deploystack-db health");
                 connection = DriverManager.getConnection(settings.jdbcUrl(), properties);
             }
-            if (connection.isValid(seconds)) {
-                return new Probe(true, "answering", System.nanoTime(), Instant.now());
+            try (Statement statement = connection.createStatement()) {
+                statement.setQueryTimeout(seconds);
+                try (ResultSet marker = statement.executeQuery("SELECT 1 FROM deploystack_setup LIMIT 1")) {
+                    return marker.next() ? new Probe(true, "answering", System.nanoTime(), Instant.now())
+                            : new Probe(false, MARKER_GONE, System.nanoTime(), Instant.now());
+                }
             }
-            closeConnection();
-            return new Probe(false, "not answering within " + timeout.toMillis() + " ms", System.nanoTime(),
-                             Instant.now());
         } catch (SQLException e) {
             closeConnection();
-            return new Probe(false, "unreachable", System.nanoTime(), Instant.now());
+            String detail = UNDEFINED_TABLE.equals(e.getSQLState()) ? MARKER_GONE
+                    : e.getSQLState() != null && e.getSQLState().startsWith("57014") ? "not answering within "
+                                                                                      + timeout.toMillis() + " ms"
+                    : "unreachable";
+            return new Probe(false, detail, System.nanoTime(), Instant.now());
         }
     }
 

@@ -11,7 +11,6 @@ import com.deploystack.backend.db.ConnectionPools;
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.DatabaseSettings;
-import com.deploystack.backend.db.Phase;
 import com.deploystack.backend.settings.GlobalSettings;
 import com.zaxxer.hikari.HikariDataSource;
 import io.helidon.dbclient.DbClientException;
@@ -51,9 +50,7 @@ final class PluginSession implements PluginContext, AutoCloseable {
 
     @Override
     public <T> T inTransaction(Work<T> work) {
-        if (database.phases().phase() != Phase.INITIALIZED) {
-            throw new DatabaseNotAvailableException();
-        }
+        database.requireInitialized();
         try (Connection connection = dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -81,11 +78,12 @@ final class PluginSession implements PluginContext, AutoCloseable {
 
     private synchronized DataSource dataSource() {
         return switch (isolation.get()) {
-            case PREFIX -> database.dataSource().orElseThrow(DatabaseNotAvailableException::new);
+            case PREFIX -> database.dataSource().orElseThrow(() -> DatabaseNotAvailableException.in(database.phases().current()));
             case DISABLED -> throw new PluginsDisabledException();
             case ROLE -> {
                 if (rolePool == null) {
-                    DatabaseSettings service = database.settings().orElseThrow(DatabaseNotAvailableException::new);
+                    DatabaseSettings service = database.settings()
+                            .orElseThrow(() -> DatabaseNotAvailableException.in(database.phases().current()));
                     String role = PluginNames.role(plugin.id());
                     rolePool = ConnectionPools.pool(service.as(role, PluginRole.password(service.password(), role), 2),
                                                     "plugin-" + plugin.id());

@@ -40,8 +40,9 @@ final class DatabaseHandlers {
     private final Plugins plugins;
     private volatile StatusBody lastStatus;
 
-    /** A serialized status body and the phase state and selection it was built from (compared by identity). */
-    private record StatusBody(PhaseMachine.State state, SelectionFile.Content selection, byte[] json) {
+    /** A serialized status body and what it was built from (compared by identity). */
+    private record StatusBody(PhaseMachine.State state, SelectionFile.Content selection,
+                              Optional<DatabaseInitializer.SchemaAhead> schemaAhead, byte[] json) {
     }
 
     DatabaseHandlers(Database database, DatabaseInitializer initializer, long bodyLimit, SetupToken setupToken,
@@ -61,16 +62,19 @@ final class DatabaseHandlers {
     void status(ServerRequest request, ServerResponse response) {
         PhaseMachine.State state = database.phases().current();
         SelectionFile.Content selection = initializer.selection();
+        Optional<DatabaseInitializer.SchemaAhead> schemaAhead = initializer.schemaAhead();
         StatusBody body = lastStatus;
-        if (body == null || body.state() != state || body.selection() != selection) {
-            body = new StatusBody(state, selection,
-                                  statusJson(state, selection).toString().getBytes(StandardCharsets.UTF_8));
+        if (body == null || body.state() != state || body.selection() != selection
+            || body.schemaAhead() != schemaAhead) {
+            byte[] json = statusJson(state, selection, schemaAhead).toString().getBytes(StandardCharsets.UTF_8);
+            body = new StatusBody(state, selection, schemaAhead, json);
             lastStatus = body;
         }
         JsonResponse.send(response, body.json());
     }
 
-    private JsonObject statusJson(PhaseMachine.State state, SelectionFile.Content selection) {
+    private JsonObject statusJson(PhaseMachine.State state, SelectionFile.Content selection,
+                                  Optional<DatabaseInitializer.SchemaAhead> schemaAhead) {
         DatabaseConfiguration configuration = database.configuration();
         boolean configured = state.phase() != Phase.UNCONFIGURED;
         JsonObjectBuilder json = JsonFactory.object()
@@ -84,6 +88,18 @@ final class DatabaseHandlers {
         json.add("phase", state.phase().name())
                 .add("mode", configuration.mode().name().toLowerCase(Locale.ROOT))
                 .add("setup_token_required", setupToken.required());
+        if (configured) {
+            switch (state.setup()) {
+                case PERFORMED -> json.add("setup_performed", true);
+                case NOT_PERFORMED -> json.add("setup_performed", false);
+                case UNKNOWN -> json.addNull("setup_performed");
+            }
+        }
+        schemaAhead.ifPresent(ahead -> json.add("schema_ahead", JsonFactory.object()
+                .add("newest_applied", ahead.newestApplied().toPlainString())
+                .add("newest_known", ahead.newestKnown().toPlainString())
+                .add("message", "Another replica applied migrations newer than this replica's: deploy the newer"
+                                + " release here.")));
         plugins.status().ifPresent(pluginStatus -> json.add("plugins", pluginStatus));
         if (!state.step().isEmpty()) {
             json.add("step", state.step());

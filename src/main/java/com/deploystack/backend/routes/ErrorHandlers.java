@@ -23,6 +23,8 @@ import jakarta.json.JsonObjectBuilder;
 final class ErrorHandlers {
 
     private static final System.Logger LOG = System.getLogger(ErrorHandlers.class.getName());
+    /** A starting replica is usually ready within a few seconds. */
+    private static final String RETRY_AFTER_SECONDS = "2";
 
     private ErrorHandlers() {
     }
@@ -44,11 +46,14 @@ final class ErrorHandlers {
     }
 
     static void databaseNotAvailable(ServerRequest request, ServerResponse response, DatabaseNotAvailableException e) {
+        if (e.reason() == DatabaseNotAvailableException.Reason.STARTING) {
+            response.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
         JsonResponse.send(response.status(Status.SERVICE_UNAVAILABLE_503), Envelope.error(e.getMessage()));
     }
 
     static void pluginsDisabled(ServerRequest request, ServerResponse response, PluginsDisabledException e) {
-        response.status(Status.SERVICE_UNAVAILABLE_503).send(Envelope.error(e.getMessage()));
+        JsonResponse.send(response.status(Status.SERVICE_UNAVAILABLE_503), Envelope.error(e.getMessage()));
     }
 
     static void database(ServerRequest request, ServerResponse response, DbClientException e) {
@@ -106,6 +111,7 @@ final class ErrorHandlers {
             case NOT_CONFIGURED -> Status.BAD_REQUEST_400;
             case UNREACHABLE -> Status.SERVICE_UNAVAILABLE_503;
             case FAILED -> Status.INTERNAL_SERVER_ERROR_500;
+            case CONFLICT -> Status.CONFLICT_409;
         };
         JsonObjectBuilder body = JsonFactory.object().add("error", e.getMessage());
         if (!e.missing().isEmpty() || !e.invalid().isEmpty()) {

@@ -93,10 +93,26 @@ class MigrationGuaranteesTest {
     @Test
     void anAppliedScriptMissingFromTheRepositoryStopsStartAtFailed() throws Exception {
         repository.write("29990101000000_extra.sql", "CREATE TABLE extra (id int);", "DROP TABLE extra;");
+        repository.write("29990101000001_later.sql", "CREATE TABLE later (id int);", "DROP TABLE later;");
         restart("INITIALIZED");
         Files.delete(repository.script("29990101000000_extra.sql"));
         JsonObject status = restart("FAILED");
         assertThat(status.getString("error"), containsString("29990101000000 (extra) is missing"));
+    }
+
+    @Test
+    void migrationsNewerThanEveryScriptHereAreARollingUpgradeThisReleaseRunsOnAndReports() throws Exception {
+        repository.write("29990101000000_newer_release.sql", "CREATE TABLE newer_release (id int);",
+                         "DROP TABLE newer_release;");
+        restart("INITIALIZED");
+        Files.delete(repository.script("29990101000000_newer_release.sql"));
+
+        JsonObject status = restart("INITIALIZED");
+
+        JsonObject ahead = status.getJsonObject("schema_ahead");
+        assertThat(ahead.getString("newest_applied"), is("29990101000000"));
+        assertThat(ahead.getString("newest_known"), is("20250105000000"));
+        assertThat(service.get("/observe/health/ready").status(), is(200));
     }
 
     @Test

@@ -38,15 +38,16 @@ class PhaseMachineTest {
     void legalTransitionsMoveThePhaseAndKeepReasonAndStep() {
         PhaseMachine machine = in(Phase.CONFIGURED);
         machine.beginInitializing("migrations");
-        assertThat(machine.current(), is(new PhaseMachine.State(Phase.INITIALIZING, "", "migrations")));
+        assertThat(machine.current(), is(new PhaseMachine.State(Phase.INITIALIZING, PhaseMachine.Setup.UNKNOWN, "",
+                                                                 "migrations")));
         machine.step("finishing");
         assertThat(machine.current().step(), is("finishing"));
         machine.failed("boom");
-        assertThat(machine.current(), is(new PhaseMachine.State(Phase.FAILED, "boom", "")));
+        assertThat(machine.current(), is(new PhaseMachine.State(Phase.FAILED, PhaseMachine.Setup.UNKNOWN, "boom", "")));
         machine.beginInitializing("migrations");
         assertThat(machine.phase(), is(Phase.INITIALIZING));
         machine.initialized();
-        assertThat(machine.current(), is(new PhaseMachine.State(Phase.INITIALIZED, "", "")));
+        assertThat(machine.current(), is(new PhaseMachine.State(Phase.INITIALIZED, PhaseMachine.Setup.PERFORMED, "", "")));
     }
 
     @Test
@@ -57,7 +58,10 @@ class PhaseMachineTest {
                 new Move("beginInitializing", m -> m.beginInitializing("x"), List.of(Phase.CONFIGURED, Phase.FAILED)),
                 new Move("step", m -> m.step("x"), List.of(Phase.INITIALIZING)),
                 new Move("initialized", PhaseMachine::initialized, List.of(Phase.INITIALIZING)),
-                new Move("failed", m -> m.failed("x"), List.of(Phase.INITIALIZING)));
+                new Move("failed", m -> m.failed("x"), List.of(Phase.INITIALIZING)),
+                new Move("refused", m -> m.refused("x"), List.of(Phase.CONFIGURED)),
+                new Move("setupIs", m -> m.setupIs(PhaseMachine.Setup.PERFORMED),
+                         List.of(Phase.CONFIGURED, Phase.INITIALIZING, Phase.INITIALIZED, Phase.FAILED)));
         for (Move move : moves) {
             for (Phase from : Phase.values()) {
                 PhaseMachine machine = in(from);
@@ -70,6 +74,30 @@ class PhaseMachineTest {
                 }
             }
         }
+    }
+
+    @Test
+    void whatIsKnownOfSetupSurvivesTheTransitionsUntilInitializedMakesItPerformed() {
+        PhaseMachine machine = in(Phase.CONFIGURED);
+        assertThat(machine.current().setup(), is(PhaseMachine.Setup.UNKNOWN));
+        machine.setupIs(PhaseMachine.Setup.NOT_PERFORMED);
+        machine.beginInitializing("migrations");
+        machine.failed("boom");
+        assertThat(machine.current().setup(), is(PhaseMachine.Setup.NOT_PERFORMED));
+        machine.setupIs(PhaseMachine.Setup.PERFORMED);
+        machine.beginInitializing("migrations");
+        assertThat(machine.current().setup(), is(PhaseMachine.Setup.PERFORMED));
+        machine.initialized();
+        assertThat(machine.current().setup(), is(PhaseMachine.Setup.PERFORMED));
+    }
+
+    @Test
+    void aRefusedStartFailsWithoutInitializing() {
+        PhaseMachine machine = in(Phase.CONFIGURED);
+        machine.setupIs(PhaseMachine.Setup.PERFORMED);
+        machine.refused("not the database that was set up");
+        assertThat(machine.current(), is(new PhaseMachine.State(Phase.FAILED, PhaseMachine.Setup.PERFORMED,
+                                                                 "not the database that was set up", "")));
     }
 
     @Test

@@ -84,6 +84,7 @@ class ManagementRoutesTest {
 
     @Test
     void everyManagementRouteAnswers503WithTheSpecMessageBeforeSetup() {
+        service.awaitSetupPerformed(false, Duration.ofSeconds(30));
         for (String[] route : managementRoutes()) {
             TestService.Response response = service.request(route[0], route[1], bodyFor(route[0]), AUTH);
             assertThat(route[0] + " " + route[1], response.status(), is(503));

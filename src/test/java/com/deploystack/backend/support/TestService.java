@@ -19,6 +19,7 @@ import io.helidon.config.ConfigSources;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
 
 /** The real service (same routing table as users get) on a free port, with a small HTTP client. */
 public final class TestService implements AutoCloseable {
@@ -118,6 +119,22 @@ public final class TestService implements AutoCloseable {
         }
         if (!phase.equals(status.getString("phase"))) {
             throw new AssertionError("expected phase " + phase + " within " + timeout + ", status is " + status);
+        }
+        return status;
+    }
+
+    /** Waits until the status says whether setup was performed ({@code setup_performed}), as {@code performed}. */
+    public JsonObject awaitSetupPerformed(boolean performed, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonObject status = status();
+        while (!status.getOrDefault("setup_performed", JsonValue.NULL).equals(performed ? JsonValue.TRUE
+                                                                                       : JsonValue.FALSE)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected setup_performed " + performed + " within " + timeout + ", status is "
+                                         + status);
+            }
+            sleep(20);
+            status = status();
         }
         return status;
     }
