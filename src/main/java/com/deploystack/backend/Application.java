@@ -77,7 +77,6 @@ public final class Application implements AutoCloseable {
     private final Routes.Context routes;
     private final ConnectionGuard guard;
     private final Duration drainPeriod;
-    private final AtomicBoolean started;
     private final WebServer server;
     private final Thread startup;
     private final DatabaseEvents events;
@@ -86,14 +85,14 @@ public final class Application implements AutoCloseable {
     private volatile boolean stopping;
 
     private Application(Optional<EmbeddedDatabase> embedded, Database database, DatabaseInitializer initializer,
-                        Plugins plugins, Routes.Context routes, ConnectionGuard guard, AtomicBoolean started,
+                        Plugins plugins, Routes.Context routes, ConnectionGuard guard, Thread startup,
                         Config config, Set<String> frontendOrigins) {
         this.embedded = embedded;
         this.database = database;
         this.plugins = plugins;
         this.routes = routes;
         this.guard = guard;
-        this.started = started;
+        this.startup = startup;
         this.drainPeriod = Duration.ofMillis(config.get("http.drain").asLong().orElse(5000L));
         HealthObserverConfig.Builder health = HealthObserver.builder().details(true).useSystemServices(false);
         routes.healthChecks().forEach(health::addCheck);
@@ -115,7 +114,6 @@ public final class Application implements AutoCloseable {
         if (!server.isRunning()) {
             throw new CannotListenException("Cannot listen on " + address(config) + " (see the error above)", null);
         }
-        this.startup = Thread.ofVirtual().name("database-startup").start(() -> resume(initializer));
         this.events = DatabaseEvents.listen(database.settings());
         this.follower = ReplicaFollower.start(initializer, events,
                                               Duration.ofMillis(config.get("db.follow.interval").asLong().orElse(1000L)));
@@ -153,6 +151,8 @@ public final class Application implements AutoCloseable {
         Database database = Database.create(configuration);
         Path settingsModules = Path.of(config.get("paths.settings").asString().orElse("config/global-settings"));
         EncryptionKeys keys = new EncryptionKeys(() -> EncryptionSecret.current(env, dataDirectory));
+        // the slowest part of a start (PBKDF2 for a chosen secret), done while everything else starts
+        database.dataSource().ifPresent(keys::unlockAhead);
         GlobalSettings settings = new GlobalSettings(
                 database, keys, Duration.ofMillis(config.get("settings.cache.ttl").asLong().orElse(5000L)));
         ServiceEvents events = new ServiceEvents();
@@ -177,10 +177,13 @@ public final class Application implements AutoCloseable {
         Routes.Context routes = new Routes.Context(database, initializer, settings, AdminToken.load(env, dataDirectory),
                                                    SetupToken.fromEnvironment(env), plugins,
                                                    config.get("db.setup.limit").asLong().orElse(65536L), checks);
+        // The catch-up of a set-up installation starts at once, beside the web server's own start
+        Thread startup = Thread.ofVirtual().name("database-startup").start(() -> resume(initializer, started));
         try {
-            return new Application(embedded, database, initializer, plugins, routes, guard, started, config,
+            return new Application(embedded, database, initializer, plugins, routes, guard, startup, config,
                                    FrontendOrigins.read(env));
         } catch (RuntimeException e) {
+            startup.interrupt();
             guard.close();
             plugins.close();
             database.close();
@@ -226,7 +229,7 @@ public final class Application implements AutoCloseable {
     }
 
     /** Catches up with setup performed earlier; retries while PostgreSQL is unreachable. */
-    private void resume(DatabaseInitializer initializer) {
+    private static void resume(DatabaseInitializer initializer, AtomicBoolean started) {
         boolean reported = false;
         while (!Thread.currentThread().isInterrupted()) {
             try {

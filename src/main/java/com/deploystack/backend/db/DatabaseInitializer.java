@@ -228,10 +228,12 @@ public final class DatabaseInitializer {
             database.phases().setupIs(PhaseMachine.Setup.NOT_PERFORMED);
             database.phases().beginInitializing("migrations");
             began = true;
+            StepTimes times = new StepTimes();
             for (Migrator.Script script : migrator.pending(connection)) {
                 migrator.apply(connection, script);
             }
-            runSteps(connection);
+            times.done("migrations");
+            runSteps(connection, times);
             database.phases().step("finishing");
             Instant selectedAt = Instant.now();
             SetupMarker.record(connection, selectedAt);
@@ -264,16 +266,19 @@ public final class DatabaseInitializer {
     private void bringUpToDate(DataSource dataSource) throws SQLException {
         database.phases().setupIs(PhaseMachine.Setup.PERFORMED);
         database.phases().beginInitializing("migrations");
+        StepTimes times = new StepTimes();
         try (Connection connection = dataSource.getConnection()) {
             migrator.up(connection);
             DatabaseState.read(connection).newestApplied().ifPresent(this::compareWithScripts);
+            times.done("migrations");
             connection.setAutoCommit(false);
             try {
                 MigrationLock.acquire(connection);
-                runSteps(connection);
+                runSteps(connection, times);
                 database.phases().step("finishing");
                 SetupMarker.record(connection, selectedAt());
                 connection.commit();
+                times.done("finishing");
             } catch (SQLException | RuntimeException e) {
                 Catalog.rollbackQuietly(connection);
                 throw e;
@@ -281,8 +286,9 @@ public final class DatabaseInitializer {
                 Catalog.autoCommitQuietly(connection, true);
             }
             database.phases().initialized();
-            LOG.log(Level.INFO, "Database initialized; migrations are up to date");
             activateSteps(false);
+            times.done("activation");
+            LOG.log(Level.INFO, "Database initialized; migrations are up to date. " + times);
         } catch (SQLException e) {
             SetupException failure = unreachableOrFailed(e);
             database.phases().failed(PublicReason.of(failure));
@@ -296,10 +302,11 @@ public final class DatabaseInitializer {
         }
     }
 
-    private void runSteps(Connection connection) throws SQLException {
+    private void runSteps(Connection connection, StepTimes times) throws SQLException {
         for (InitializationStep step : steps) {
             database.phases().step(step.name());
             step.run(connection);
+            times.done(step.name());
         }
     }
 

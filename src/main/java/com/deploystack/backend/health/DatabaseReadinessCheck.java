@@ -105,6 +105,7 @@ public final class DatabaseReadinessCheck implements HealthCheck {
         } catch (SQLException e) {
             closeConnection();
             String detail = UNDEFINED_TABLE.equals(e.getSQLState()) ? MARKER_GONE
+                    : "3D000".equals(e.getSQLState()) ? "the database does not exist"
                     : e.getSQLState() != null && e.getSQLState().startsWith("57014") ? "not answering within "
                                                                                       + timeout.toMillis() + " ms"
                     : "unreachable";

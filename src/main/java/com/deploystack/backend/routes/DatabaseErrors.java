@@ -30,6 +30,10 @@ final class DatabaseErrors {
             Map.entry("mcp_server_installations_team_id_fkey", bad("The team does not exist.")),
             Map.entry("mcp_servers_owner_team_id_fkey", conflict("The team still owns MCP servers.")));
 
+    /** The database was dropped under the service, or its tables (3D000, 42P01): not the request's fault. */
+    private static final String DATABASE_MISSING = "3D000";
+    private static final String TABLE_MISSING = "42P01";
+
     private DatabaseErrors() {
     }
 
@@ -43,6 +47,10 @@ final class DatabaseErrors {
             return new ApiException(Status.SERVICE_UNAVAILABLE_503, "PostgreSQL is unreachable; try again shortly.");
         }
         String state = String.valueOf(sql.get().getSQLState());
+        if (state.equals(DATABASE_MISSING) || state.equals(TABLE_MISSING)) {
+            return new ApiException(Status.SERVICE_UNAVAILABLE_503, "The database is not available: it was dropped,"
+                                                                    + " emptied or replaced.");
+        }
         Answer known = constraint(sql.get()).map(CONSTRAINTS::get).orElse(null);
         if (known != null) {
             return new ApiException(known.status(), known.message());

@@ -1,5 +1,6 @@
 package com.deploystack.backend.settings;
 
+import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,6 +10,8 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import javax.sql.DataSource;
+
 /**
  * The settings encryption key of this installation. Its derivation parameters (KDF, per-installation random
  * salt, iterations) and id live in {@code global_settings_keys}; the secret lives outside the database
@@ -16,6 +19,8 @@ import java.util.function.Supplier;
  * start-up transaction; the handlers then use {@link #cipher()}.
  */
 public final class EncryptionKeys {
+
+    private static final System.Logger LOG = System.getLogger(EncryptionKeys.class.getName());
 
     /** The derivation parameters and id of one key, as stored (the salt in base64). */
     record KeyRecord(String keyId, String kdf, String salt, int iterations) {
@@ -50,6 +55,23 @@ public final class EncryptionKeys {
         cipher = open(record, secret);
         unlockedRecord = record;
         return cipher;
+    }
+
+    /**
+     * Starts {@link #unlock} on a thread of its own when the database already has a key, so that the derivation
+     * runs while the start does other work; the initialization's own {@code unlock} then finds it done (or waits
+     * for it). Creates nothing; a failure here is left for that {@code unlock} to report.
+     */
+    public void unlockAhead(DataSource dataSource) {
+        Thread.ofVirtual().name("settings-key").start(() -> {
+            try (Connection connection = dataSource.getConnection()) {
+                if (active(connection, false).isPresent()) {
+                    unlock(connection);
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "Deriving the settings key ahead failed; the settings step derives it", e);
+            }
+        });
     }
 
     /** The key unlocked by the last initialization; the settings routes run only after it. */

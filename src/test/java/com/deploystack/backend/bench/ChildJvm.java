@@ -94,6 +94,11 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** What the child has logged so far. */
+    String output() throws IOException {
+        return Files.readString(log);
+    }
+
     /** The resident set size of the child, from {@code /proc/<pid>/status}, in MiB. */
     double rssMiB() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {

@@ -205,6 +205,32 @@ class SetupWizardBrowserTest {
         assertThat(browser.consoleErrors(), is(empty()));
     }
 
+    @Test
+    void aRestartingBackendThatWasSetUpShowsStartingAndNeverOffersSetup(@TempDir Path migrations) throws Exception {
+        Path scripts = copyOfTheMigrations(migrations);
+        TestPostgres postgres = TestPostgres.get();
+        String database = postgres.createDatabase("wizard_restart");
+        service = TestService.start(postgres.environment(database), data, migrations, Map.of());
+        assertThat(service.setup().status(), is(200));
+        service.close();
+        Files.writeString(scripts.resolve("29991231000000_wait_for_test_gate.sql"),
+                          "-- // wait for test gate\nLOCK TABLE setup_gate IN SHARE MODE;\n\n-- //@UNDO\n\n");
+        try (SetupGate gate = new SetupGate(postgres.connect(database))) {
+            service = TestService.start(postgres.environment(database), data, migrations, Map.of());
+            service.awaitPhase("INITIALIZING", WAIT);
+            openSetupPage();
+
+            assertThat(browser.visible("starting-title").getText(), is("Starting…"));
+            assertThat(browser.awaitText("starting-step", "Applying database migrations").isDisplayed(), is(true));
+            assertThat("no setup offered to a backend that was set up", browser.displayed("configure"), is(false));
+            assertThat(announced(), containsString("Starting"));
+            browser.screenshot("starting");
+            gate.release();
+        }
+        assertThat(browser.visible("initialized-title").getText(), is("Already Configured"));
+        assertThat(browser.consoleErrors(), is(empty()));
+    }
+
     private void openSetupPage() {
         browser.open("http://127.0.0.1:" + service.application().port() + "/setup");
         assertThat(browser.driver().findElement(By.tagName("h1")).getText(), is("Setup DeployStack"));
@@ -230,12 +256,7 @@ class SetupWizardBrowserTest {
      * lock the returned gate holds: setup stays in its migrations step until the test releases the gate.
      */
     private SetupGate startServiceWithGatedSetup(Path repository) throws IOException, SQLException {
-        Path scripts = Files.createDirectories(repository.resolve("scripts"));
-        try (Stream<Path> real = Files.list(Path.of("migrations", "scripts"))) {
-            for (Path script : real.toList()) {
-                Files.copy(script, scripts.resolve(script.getFileName()));
-            }
-        }
+        Path scripts = copyOfTheMigrations(repository);
         Files.writeString(scripts.resolve("29991231000000_wait_for_test_gate.sql"),
                           "-- // wait for test gate\nLOCK TABLE setup_gate IN SHARE MODE;\n\n-- //@UNDO\n\n");
         TestPostgres postgres = TestPostgres.get();
@@ -244,6 +265,17 @@ class SetupWizardBrowserTest {
         service = TestService.start(postgres.environment(database), data, repository, Map.of());
         service.awaitPhase("CONFIGURED", WAIT);
         return gate;
+    }
+
+    /** The project's migration scripts in {@code repository}/scripts, which is returned. */
+    private static Path copyOfTheMigrations(Path repository) throws IOException {
+        Path scripts = Files.createDirectories(repository.resolve("scripts"));
+        try (Stream<Path> real = Files.list(Path.of("migrations", "scripts"))) {
+            for (Path script : real.toList()) {
+                Files.copy(script, scripts.resolve(script.getFileName()));
+            }
+        }
+        return scripts;
     }
 
     /** An open transaction holding an exclusive lock on {@code setup_gate}. */
