@@ -114,7 +114,8 @@ public final class Application implements AutoCloseable {
         if (!server.isRunning()) {
             throw new CannotListenException("Cannot listen on " + address(config) + " (see the error above)", null);
         }
-        this.events = DatabaseEvents.listen(database.settings());
+        // through PgBouncer LISTEN would not stay on one server connection: replicas poll instead
+        this.events = DatabaseEvents.listen(database.settings().filter(settings -> !settings.pgbouncer()));
         this.follower = ReplicaFollower.start(initializer, events,
                                               Duration.ofMillis(config.get("db.follow.interval").asLong().orElse(1000L)));
         this.sweeper = ExpiredTokenSweeper.start(
@@ -220,12 +221,17 @@ public final class Application implements AutoCloseable {
                                     Duration.ofMillis(http.get("timeout.body").asLong().orElse(30000L)));
     }
 
-    static DatabaseSettings.PoolSettings poolSettings(Config db) {
+    public static DatabaseSettings.PoolSettings poolSettings(Config db) {
         return new DatabaseSettings.PoolSettings(
                 db.get("pool.size").asInt().orElse(10),
                 db.get("pool.idle").asInt().orElse(2),
                 Duration.ofMillis(db.get("timeout.connect").asLong().orElse(5000L)),
-                Duration.ofMillis(db.get("timeout.validation").asLong().orElse(2000L)));
+                Duration.ofMillis(db.get("timeout.validation").asLong().orElse(2000L)),
+                Duration.ofMillis(db.get("timeout.statement").asLong().orElse(5000L)),
+                Duration.ofMillis(db.get("timeout.socket").asLong().orElse(10000L)),
+                Duration.ofMillis(db.get("lock.timeout").asLong().orElse(5000L)),
+                Duration.ofMillis(db.get("lock.patience").asLong().orElse(30000L)),
+                Duration.ofMillis(db.get("timeout.migration").asLong().orElse(3600000L)));
     }
 
     /** Catches up with setup performed earlier; retries while PostgreSQL is unreachable. */

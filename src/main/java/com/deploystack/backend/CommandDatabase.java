@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.deploystack.backend.db.DatabaseConfiguration;
-import com.deploystack.backend.db.DatabaseInitializer;
+import com.deploystack.backend.db.DatabaseFailure;
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.EmbeddedDatabase;
+import com.deploystack.backend.db.MigrationLock;
 import io.helidon.config.Config;
 
 /**
@@ -53,6 +54,18 @@ final class CommandDatabase {
         this.err = err;
     }
 
+    /**
+     * How the command waits for the migration lock: as long as the service's setup does, saying on stderr what it
+     * waits for.
+     */
+    MigrationLock.Waits waits(DatabaseSettings settings) {
+        return MigrationLock.Waits.of(settings, settings.pool().lockPatience(), waiting -> {
+            if (!waiting.isEmpty()) {
+                err.println(command + ": waiting for " + waiting);
+            }
+        });
+    }
+
     /** Runs {@code work}; a database error it does not handle is printed after {@code failure}. */
     int run(String failure, Work work) {
         return run(failure, (connection, settings) -> work.run(connection));
@@ -84,7 +97,7 @@ final class CommandDatabase {
                 return work.run(connection, settings);
             }
         } catch (SQLException e) {
-            if (DatabaseInitializer.isUnreachable(e)) {
+            if (DatabaseFailure.isUnreachable(e)) {
                 err.println(command + ": PostgreSQL is unreachable: " + e.getMessage());
                 return UNREACHABLE;
             }

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.MigrationException;
+import com.deploystack.backend.db.MigrationLock;
 import com.deploystack.backend.db.Migrator;
 import com.deploystack.backend.db.schema.DdlWriter;
 import com.deploystack.backend.db.schema.DeclaredSchema;
@@ -256,7 +258,7 @@ final class MigrateCommand {
     }
 
     private int checkScripts(SchemaStates states, ScratchDatabases scratch) throws SQLException {
-        SchemaSnapshot scripts = states.scripts(scratch.create());
+        SchemaSnapshot scripts = states.scripts(scratch, scratch.create());
         Plan plan = SchemaDiff.plan(scripts, states.declared(scratch.create()));
         Path schema = DeclaredSchema.directory(repository());
         if (plan.isEmpty()) {
@@ -273,7 +275,7 @@ final class MigrateCommand {
     }
 
     private int checkLive(SchemaStates states, Connection connection, ScratchDatabases scratch) throws SQLException {
-        SchemaStates.Expected expected = states.applied(connection, scratch.create());
+        SchemaStates.Expected expected = states.applied(connection, scratch);
         Plan plan = SchemaDiff.plan(expected.snapshot(), states.live(connection));
         expected.notes().forEach(note -> out.println("Note: " + note + "."));
         if (plan.isEmpty()) {
@@ -288,11 +290,12 @@ final class MigrateCommand {
     }
 
     private int withDatabase(String command) {
-        return new CommandDatabase("migrate", config, env, err).run("", connection -> {
+        CommandDatabase database = new CommandDatabase("migrate", config, env, err);
+        return database.run("", (connection, settings) -> {
             try {
                 return switch (command) {
-                    case "up" -> up(connection);
-                    case "down" -> down(connection);
+                    case "up" -> up(settings, database.waits(settings));
+                    case "down" -> down(settings, database.waits(settings));
                     default -> status(connection);
                 };
             } catch (MigrationException e) {
@@ -302,16 +305,16 @@ final class MigrateCommand {
         });
     }
 
-    private int up(Connection connection) throws SQLException {
-        List<Migrator.Script> applied = migrator().up(connection);
+    private int up(DatabaseSettings settings, MigrationLock.Waits waits) throws SQLException {
+        List<Migrator.Script> applied = migrator().up(settings.migrationConnections(), waits);
         applied.forEach(script -> out.println("applied " + script.fileName()));
         out.println(applied.isEmpty() ? "Nothing to apply: the database is up to date."
                             : "Applied " + applied.size() + " script" + (applied.size() == 1 ? "." : "s."));
         return CommandDatabase.OK;
     }
 
-    private int down(Connection connection) throws SQLException {
-        Migrator.Script undone = migrator().down(connection);
+    private int down(DatabaseSettings settings, MigrationLock.Waits waits) throws SQLException {
+        Migrator.Script undone = migrator().down(settings.migrationConnections(), waits);
         out.println("undid " + undone.fileName());
         return CommandDatabase.OK;
     }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.deploystack.backend.db.DatabaseSettings;
+import com.deploystack.backend.db.MigrationLock;
 import com.deploystack.backend.settings.EncryptionSecret;
 import com.deploystack.backend.settings.KeyRotation;
 import com.deploystack.backend.settings.SettingsEncryptionException;
@@ -62,13 +64,15 @@ final class SettingsCommand {
             err.println("settings: " + e.getMessage());
             return CommandDatabase.USAGE;
         }
-        return new CommandDatabase("settings", config, env, err).run("rotation failed, nothing was changed: ",
-                                                                     connection -> rotate(connection, current, next));
+        CommandDatabase database = new CommandDatabase("settings", config, env, err);
+        return database.run("rotation failed, nothing was changed: ",
+                            (connection, settings) -> rotate(settings, database.waits(settings), current, next));
     }
 
-    private int rotate(Connection connection, EncryptionSecret current, EncryptionSecret next) throws SQLException {
+    private int rotate(DatabaseSettings settings, MigrationLock.Waits waits, EncryptionSecret current,
+                       EncryptionSecret next) throws SQLException {
         try {
-            KeyRotation.Result result = KeyRotation.rotate(connection, current, next);
+            KeyRotation.Result result = KeyRotation.rotate(settings.migrationConnections(), waits, current, next);
             out.println("Re-encrypted " + result.values() + " setting value" + (result.values() == 1 ? "" : "s")
                         + " from key " + result.oldKeyId() + " to key " + result.newKeyId() + ".");
             out.println("Start the service with " + EncryptionSecret.VARIABLE + " set to the new secret.");

@@ -7,7 +7,6 @@ import java.sql.Statement;
 import java.util.List;
 
 import com.deploystack.backend.MigrateGenerateTest.Result;
-import com.deploystack.backend.db.Migrator;
 import com.deploystack.backend.support.ScriptRepository;
 import com.deploystack.backend.support.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,9 +68,7 @@ class MigrateCheckTest {
     @Test
     void liveReportsAColumnAddedByHandAndNotThePluginsTables() throws Exception {
         String database = TestPostgres.get().createDatabase("live");
-        try (Connection connection = TestPostgres.get().connect(database)) {
-            new Migrator(repository.root()).up(connection);
-        }
+        TestPostgres.get().migrate(database, repository.root());
         Result clean = MigrateGenerateTest.migrate(repository, database, List.of("check", "--live"));
         assertThat(clean.output(), clean.exitCode(), is(0));
         assertThat(clean.output(), containsString("The database matches the schema its applied scripts produce."));
@@ -95,9 +92,7 @@ class MigrateCheckTest {
     @Test
     void liveComparesOnlyTheScriptsTheDatabaseHasApplied() throws Exception {
         String database = TestPostgres.get().createDatabase("live_pending");
-        try (Connection connection = TestPostgres.get().connect(database)) {
-            new Migrator(repository.root()).up(connection);
-        }
+        TestPostgres.get().migrate(database, repository.root());
         repository.write("29990101000000_add_widgets.sql", "CREATE TABLE widgets (id text PRIMARY KEY);",
                          "DROP TABLE widgets;");
         Result result = MigrateGenerateTest.migrate(repository, database, List.of("check", "--live"));

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.deploystack.backend.db.NonTransactionalMigrationsTest;
 import com.deploystack.backend.support.ScriptRepository;
 import com.deploystack.backend.support.ServiceProcess;
 import com.deploystack.backend.support.TestPostgres;
@@ -121,7 +122,10 @@ class MigrateCommandIT {
 
     @Test
     void theOfficialMyBatisToolReadsTheRepositoryAndReportsTheSameAppliedScripts() throws Exception {
-        assertThat(migrate("up").exitCode(), is(0));
+        NonTransactionalMigrationsTest.writeEnumAndConcurrentIndexScripts(repository);
+        ServiceProcess.Result up = migrate("up");
+        assertThat(up.output(), up.exitCode(), is(0));
+        assertThat(up.output(), containsString("applied 29990101000004_index_moods_concurrently.sql"));
         String classpath = ServiceProcess.jar().toAbsolutePath().getParent().resolve("libs") + "/*";
         ProcessBuilder official = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
@@ -135,6 +139,7 @@ class MigrateCommandIT {
         assertThat(output, containsString("MyBatis Migrations SUCCESS"));
         assertThat(output, matchesPattern("(?s).*20250101000000 \\d{4}-\\d\\d-\\d\\d [\\d:.]+ create changelog.*"));
         assertThat(output, matchesPattern("(?s).*20250101000001 \\d{4}-\\d\\d-\\d\\d [\\d:.]+ create setup marker.*"));
+        assertThat(output, matchesPattern("(?s).*29990101000004 \\d{4}-\\d\\d-\\d\\d [\\d:.]+ index moods concurrently.*"));
         assertThat(output, not(containsString("...pending...")));
     }
 

@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.Migrator;
 import com.deploystack.backend.db.schema.CatalogReader;
 import com.deploystack.backend.db.schema.DeclaredSchema;
@@ -133,8 +134,9 @@ class MigrateGenerateTest {
             assertThat(prepared.output(), prepared.exitCode(), is(0));
         }
         SchemaSnapshot previous;
+        DatabaseSettings settings = TestPostgres.get().settings(database);
         try (Connection connection = TestPostgres.get().connect(database)) {
-            migrator.up(connection);
+            migrator.up(settings.migrationConnections(), TestPostgres.waits(settings));
             seed(connection);
             previous = CatalogReader.read(connection);
         }
@@ -163,14 +165,14 @@ class MigrateGenerateTest {
         assertThat(text, containsString("SET LOCAL lock_timeout = '5s';"));
 
         try (Connection connection = TestPostgres.get().connect(database)) {
-            assertThat(migrator.up(connection).stream().map(Migrator.Script::fileName).toList(),
+            assertThat(migrator.up(settings.migrationConnections(), TestPostgres.waits(settings)).stream().map(Migrator.Script::fileName).toList(),
                        contains(script.getFileName().toString()));
             assertThat(CatalogReader.read(connection), is(declared(repository)));
             if (edit.name().startsWith("renamed")) {
                 assertThat("the renamed column keeps its data", TestPostgres.get().queryValue(
                         database, "SELECT given_name FROM users WHERE id = 'u1'"), is("Ada"));
             }
-            assertThat(migrator.down(connection).fileName(), is(script.getFileName().toString()));
+            assertThat(migrator.down(settings.migrationConnections(), TestPostgres.waits(settings)).fileName(), is(script.getFileName().toString()));
             assertThat(CatalogReader.read(connection), is(previous));
         }
     }

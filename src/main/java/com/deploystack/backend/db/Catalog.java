@@ -27,22 +27,4 @@ final class Catalog {
             }
         }
     }
-
-    /** Rolls back, ignoring a broken connection (PostgreSQL rolls back and drops the lock with it). */
-    static void rollbackQuietly(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // the connection is gone: so is its transaction
-        }
-    }
-
-    /** Restores auto-commit without letting a broken connection hide the exception that broke it. */
-    static void autoCommitQuietly(Connection connection, boolean autoCommit) {
-        try {
-            connection.setAutoCommit(autoCommit);
-        } catch (SQLException ignored) {
-            // the pool discards broken connections
-        }
-    }
 }

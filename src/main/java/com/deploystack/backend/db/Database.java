@@ -1,10 +1,8 @@
 package com.deploystack.backend.db;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
-import java.util.Properties;
 
 import javax.sql.DataSource;
 
@@ -52,15 +50,12 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * A connection of its own, outside the pool, within the pool's connection timeout: for work that must not wait
-     * for the pool to recover (a setup retried the moment PostgreSQL is back).
+     * A connection of its own for setup and migrations: no statement timeout, a socket timeout as long as a
+     * migration may take ({@code db.timeout.migration}).
      */
-    public Connection connectDirectly() throws SQLException {
-        DatabaseSettings database = configuration.settings().orElseThrow(() -> DatabaseNotAvailableException.in(phases.current()));
-        Properties properties = database.driverProperties();
-        properties.setProperty("connectTimeout",
-                               Long.toString(Math.max(1, database.pool().connectionTimeout().toSeconds())));
-        return DriverManager.getConnection(database.jdbcUrl(), properties);
+    public Connection connectForMigrations() throws SQLException {
+        return configuration.settings().orElseThrow(() -> DatabaseNotAvailableException.in(phases.current()))
+                .migrationConnections().open();
     }
 
     /** The pool, for setup, migrations and health probes; empty while UNCONFIGURED. */

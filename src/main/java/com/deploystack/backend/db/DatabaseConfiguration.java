@@ -28,8 +28,9 @@ public record DatabaseConfiguration(Mode mode, Optional<DatabaseSettings> settin
     public static final String SSL_MODE = "POSTGRES_SSL_MODE";
     public static final String SSL_ROOT_CERT = "POSTGRES_SSL_ROOT_CERT";
     public static final String EMBEDDED = "POSTGRES_EMBEDDED";
+    public static final String PGBOUNCER = "POSTGRES_PGBOUNCER";
     public static final List<String> CONNECTION_VARIABLES =
-            List.of(HOST, PORT, DATABASE, USER, PASSWORD, SSL, SSL_MODE, SSL_ROOT_CERT);
+            List.of(HOST, PORT, DATABASE, USER, PASSWORD, SSL, SSL_MODE, SSL_ROOT_CERT, PGBOUNCER);
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_PORT = 5432;
@@ -60,6 +61,9 @@ public record DatabaseConfiguration(Mode mode, Optional<DatabaseSettings> settin
         }
 
         String host = value(env, HOST).orElse(DEFAULT_HOST);
+        if (!host.matches("[\\p{Alnum}.:_\\[\\]%-]+")) {
+            invalid.add(HOST + " must be a host name or an IP address, got '" + printable(host) + "'");
+        }
         int port = port(env, invalid);
         String database = value(env, DATABASE).orElse(DEFAULT_DATABASE);
         String user = value(env, USER).orElse(DEFAULT_USER);
@@ -72,9 +76,16 @@ public record DatabaseConfiguration(Mode mode, Optional<DatabaseSettings> settin
         if (database.length() > 63) {
             invalid.add(DATABASE + " must be at most 63 characters long");
         }
+        if (database.chars().anyMatch(Character::isISOControl)) {
+            invalid.add(DATABASE + " must not contain control characters");
+        }
+        if (user.chars().anyMatch(Character::isISOControl)) {
+            invalid.add(USER + " must not contain control characters");
+        }
+        boolean pgbouncer = bool(env, PGBOUNCER, invalid).orElse(false);
         Optional<DatabaseSettings> settings = missing.isEmpty() && invalid.isEmpty()
                 ? Optional.of(new DatabaseSettings(host, port, database, user, password.get(), sslMode, sslRootCert,
-                                                   pool))
+                                                   pool, pgbouncer))
                 : Optional.empty();
         return new DatabaseConfiguration(Mode.EXTERNAL, settings, missing, invalid);
     }

@@ -5,10 +5,15 @@ import java.math.BigDecimal;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
@@ -18,9 +23,11 @@ import javax.sql.DataSource;
  *
  * <p>Setup is one transaction under the migration lock: pending scripts, the initialization steps
  * (settings, plugin tables), the setup marker, then the selection file written atomically just before
- * commit. Any failure rolls everything back, removes
- * nothing that existed, writes no file, and leaves setup retryable. The "already performed?" check runs
- * inside the lock and reads the marker in the database, so every replica agrees.
+ * commit. Any failure rolls everything back, removes nothing that existed, writes no file, and leaves setup
+ * retryable; only a script that must run outside a transaction, or that adds enum values, makes setup commit the
+ * scripts before it first (they stay applied when a later step fails, and a retry goes on from there). The
+ * "already performed?" check runs inside the lock and reads the marker in the database, so every replica
+ * agrees.
  */
 public final class DatabaseInitializer {
 
@@ -42,7 +49,13 @@ public final class DatabaseInitializer {
     public record SchemaAhead(BigDecimal newestApplied, BigDecimal newestKnown) {
     }
 
+    /** A catch-up waits for the migration lock as long as another replica holds it (each wait is bounded). */
+    private static final Duration CATCH_UP_PATIENCE = Duration.ofDays(36500);
+
     private final ReentrantLock lock = new ReentrantLock(true);
+    private final AtomicReference<CompletableFuture<SetupResult>> setupAttempt = new AtomicReference<>();
+    private final Duration setupPatience;
+    private volatile String waitingFor = "";
     private volatile SelectionFile.Content selection;
     /** Set when the start was refused because the database is not the one that was set up: setup must not run. */
     private volatile String refusal;
@@ -51,6 +64,7 @@ public final class DatabaseInitializer {
     public DatabaseInitializer(Database database, Migrator migrator, SelectionFile selectionFile,
                                List<InitializationStep> steps) {
         this.database = database;
+        this.setupPatience = database.settings().map(settings -> settings.pool().lockPatience()).orElse(Duration.ZERO);
         this.migrator = migrator;
         this.selectionFile = selectionFile;
         this.steps = List.copyOf(steps);
@@ -73,10 +87,20 @@ public final class DatabaseInitializer {
         return selection;
     }
 
-    /** Performs setup once for the whole database, whichever replica or thread asks first. */
+    /** What is waited for right now ("" when nothing): another replica's migration lock, a table lock. */
+    public String waitingFor() {
+        return waitingFor;
+    }
+
+    /**
+     * Performs setup once for the whole database, whichever replica or thread asks first. Requests that arrive
+     * while this process is already attempting setup share that attempt's outcome (a setup performed meanwhile
+     * answers them 409) instead of queueing behind it.
+     */
     public SetupResult setup() {
-        DataSource dataSource = database.dataSource()
-                .orElseThrow(() -> SetupException.notConfigured(database.configuration()));
+        if (database.dataSource().isEmpty()) {
+            throw SetupException.notConfigured(database.configuration());
+        }
         PhaseMachine.State state = database.phases().current();
         if (state.setup() == PhaseMachine.Setup.PERFORMED && state.phase() == Phase.INITIALIZING) {
             return SetupResult.ALREADY_PERFORMED;  // this replica is catching up: no need to wait for it
@@ -84,6 +108,34 @@ public final class DatabaseInitializer {
         if (refusal != null) {
             throw SetupException.conflict(refusal);
         }
+        CompletableFuture<SetupResult> attempt = new CompletableFuture<>();
+        CompletableFuture<SetupResult> running = setupAttempt.compareAndExchange(null, attempt);
+        if (running != null) {
+            return outcomeOf(running);
+        }
+        try {
+            SetupResult result = attemptSetup();
+            attempt.complete(result);
+            return result;
+        } catch (RuntimeException e) {
+            attempt.completeExceptionally(e);
+            throw e;
+        } finally {
+            setupAttempt.set(null);
+        }
+    }
+
+    /** Another request's attempt, as this request's answer: only one request performed setup. */
+    private static SetupResult outcomeOf(CompletableFuture<SetupResult> running) {
+        try {
+            running.join();
+            return SetupResult.ALREADY_PERFORMED;
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
+    }
+
+    private SetupResult attemptSetup() {
         lock.lock();
         try {
             if (database.phases().phase() == Phase.INITIALIZED) {
@@ -93,35 +145,19 @@ public final class DatabaseInitializer {
                 throw SetupException.failed(corrupt.problem() + ". It was not overwritten: fix or remove it,"
                                             + " then retry setup.", null);
             }
-            try {
-                return attemptSetup(dataSource::getConnection, dataSource);
-            } catch (SetupException e) {
-                if (e.kind() != SetupException.Kind.UNREACHABLE) {
-                    throw e;
-                }
-                // A pooled connection may have died with a PostgreSQL restart before the pool noticed, or the pool
-                // may still wait out its reconnect back-off after PostgreSQL returned: the attempt was rolled back,
-                // so one more try on a connection of its own is safe, and works as soon as PostgreSQL answers.
-                return attemptSetup(database::connectDirectly, dataSource);
+            // connections of its own: a setup must not wait for the pool, nor for the pool to recover
+            Optional<SetupResult> result = setupUnderLock();
+            if (result.isPresent()) {
+                return result.get();
             }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Where a setup attempt takes its connection from. */
-    @FunctionalInterface
-    private interface ConnectionSource {
-        Connection open() throws SQLException;
-    }
-
-    private SetupResult attemptSetup(ConnectionSource source, DataSource dataSource) {
-        try (Connection connection = source.open()) {
-            return setup(connection, dataSource);
+            bringUpToDate();
+            return SetupResult.ALREADY_PERFORMED;
         } catch (SQLException e) {
-            SetupException failure = unreachableOrFailed(e);
+            SetupException failure = failureOf(e);
             LOG.log(Level.WARNING, "Database setup failed: " + failure.getMessage(), e);
             throw failure;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -152,7 +188,7 @@ public final class DatabaseInitializer {
                 LOG.log(Level.INFO, "Database is configured but not set up yet: open /setup or POST /api/db/setup");
                 return;
             }
-            bringUpToDate(dataSource.get());
+            bringUpToDate();
         } finally {
             lock.unlock();
         }
@@ -178,7 +214,7 @@ public final class DatabaseInitializer {
                 DatabaseState found = read(dataSource.get());
                 if (found.marker()) {
                     LOG.log(Level.INFO, "Setup was performed by another replica: catching up");
-                    bringUpToDate(dataSource.get());
+                    bringUpToDate();
                 } else if (state.setup() == PhaseMachine.Setup.UNKNOWN) {
                     database.phases().setupIs(PhaseMachine.Setup.NOT_PERFORMED);
                 }
@@ -215,91 +251,155 @@ public final class DatabaseInitializer {
         LOG.log(Level.ERROR, refusal);
     }
 
-    private SetupResult setup(Connection connection, DataSource dataSource) throws SQLException {
-        connection.setAutoCommit(false);
+    /**
+     * Setup under the migration lock: empty when the marker says another replica performed it (the caller then
+     * catches up). The pending scripts, the steps, the marker and the selection file go in one transaction, unless
+     * a script must run outside one or adds enum values: the scripts before it are then committed first.
+     */
+    private Optional<SetupResult> setupUnderLock() throws SQLException {
         boolean began = false;
-        try {
-            MigrationLock.acquire(connection);
-            if (SetupMarker.exists(connection)) {
-                connection.commit();
-                bringUpToDate(dataSource);
-                return SetupResult.ALREADY_PERFORMED;
+        boolean fileWritten = false;
+        try (Connection holder = database.connectForMigrations();
+             MigrationLock lock = MigrationLock.acquire(holder, waits(setupPatience));
+             Connection work = database.connectForMigrations()) {
+            if (lock.inTransaction(work, SetupMarker::exists)) {
+                return Optional.empty();
             }
             database.phases().setupIs(PhaseMachine.Setup.NOT_PERFORMED);
             database.phases().beginInitializing("migrations");
             began = true;
             StepTimes times = new StepTimes();
-            for (Migrator.Script script : migrator.pending(connection)) {
-                migrator.apply(connection, script);
+            List<Migrator.Script> batch = new ArrayList<>();
+            for (Migrator.Script script : lock.inTransaction(work, migrator::pending)) {
+                if (script.mode() == Migrator.Mode.OUTSIDE_TRANSACTION) {
+                    commit(lock, work, batch);
+                    migrator.applyAlone(lock, work, script);
+                } else {
+                    batch.add(script);
+                    if (script.mode() == Migrator.Mode.COMMIT_AFTER) {
+                        commit(lock, work, batch);
+                    }
+                }
             }
-            times.done("migrations");
-            runSteps(connection, times);
-            database.phases().step("finishing");
             Instant selectedAt = Instant.now();
-            SetupMarker.record(connection, selectedAt);
-            DatabaseEvents.notify(connection, DatabaseEvents.SETUP);
-            selectionFile.write(selectedAt);
-            try {
-                connection.commit();
-            } catch (SQLException e) {
-                selectionFile.delete();
-                throw e;
-            }
+            lock.inTransaction(work, transaction -> {
+                for (Migrator.Script script : batch) {
+                    migrator.apply(transaction, script);
+                }
+                times.done("migrations");
+                runSteps(transaction, times);
+                database.phases().step("finishing");
+                SetupMarker.record(transaction, selectedAt);
+                DatabaseEvents.notify(transaction, DatabaseEvents.SETUP);
+                writeSelection(selectedAt);
+                return null;
+            });
+            fileWritten = true;
             selection = new SelectionFile.Selected(SelectionFile.TYPE, selectedAt, SelectionFile.VERSION);
             database.phases().initialized();
             LOG.log(Level.INFO, "Database setup performed; selection written to " + selectionFile.path());
-            return activateSteps(true) ? SetupResult.PERFORMED : SetupResult.PERFORMED_RESTART_REQUIRED;
-        } catch (SQLException | IOException | RuntimeException e) {
-            Catalog.rollbackQuietly(connection);
+        } catch (SQLException | RuntimeException e) {
+            if (!fileWritten) {
+                deleteSelection(e);
+            }
             SetupException failure = describe(e);
             if (began) {
                 database.phases().failed(PublicReason.of(failure));
             }
             LOG.log(Level.WARNING, "Database setup failed: " + failure.getMessage(), e);
             throw failure;
-        } finally {
-            Catalog.autoCommitQuietly(connection, true);
+        }
+        return Optional.of(activateSteps(true) ? SetupResult.PERFORMED : SetupResult.PERFORMED_RESTART_REQUIRED);
+    }
+
+    /** Applies and commits the scripts of {@code batch} (a transaction boundary of setup), then empties it. */
+    private void commit(MigrationLock lock, Connection work, List<Migrator.Script> batch) throws SQLException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        lock.inTransaction(work, transaction -> {
+            for (Migrator.Script script : batch) {
+                migrator.apply(transaction, script);
+            }
+            DatabaseEvents.notify(transaction, DatabaseEvents.SETUP);
+            return null;
+        });
+        batch.clear();
+    }
+
+    private void writeSelection(Instant selectedAt) {
+        try {
+            selectionFile.write(selectedAt);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** Applies pending scripts (each atomically, under the lock) and makes sure the marker exists. */
-    private void bringUpToDate(DataSource dataSource) throws SQLException {
+    /** The transaction that the selection file belongs to did not commit: the file must not say it did. */
+    private void deleteSelection(Exception failure) {
+        try {
+            if (selection instanceof SelectionFile.Absent) {
+                selectionFile.delete();
+            }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private MigrationLock.Waits waits(Duration patience) {
+        return MigrationLock.Waits.of(database.settings().orElseThrow(), patience, this::waitingFor);
+    }
+
+    /** Records what is waited for, for the status, and logs each new wait once. */
+    private void waitingFor(String what) {
+        if (!what.isEmpty() && !what.equals(waitingFor)) {
+            LOG.log(Level.WARNING, "Waiting for " + what + " (each wait at most "
+                                   + database.settings().orElseThrow().pool().lockTimeout().toMillis() + " ms, then"
+                                   + " again)");
+        }
+        waitingFor = what;
+    }
+
+    /**
+     * The catch-up: applies pending scripts (each on its own), runs the steps and makes sure the marker exists,
+     * under the migration lock, waiting for it as long as it takes (each wait bounded, the status saying for whom).
+     */
+    private void bringUpToDate() throws SQLException {
         database.phases().setupIs(PhaseMachine.Setup.PERFORMED);
         database.phases().beginInitializing("migrations");
         StepTimes times = new StepTimes();
-        try (Connection connection = dataSource.getConnection()) {
-            migrator.up(connection);
-            DatabaseState.read(connection).newestApplied().ifPresent(this::compareWithScripts);
+        database.dataSource().ifPresent(dataSource -> steps.forEach(step -> step.prepare(dataSource)));
+        times.done("preparation");
+        try (Connection holder = database.connectForMigrations();
+             MigrationLock lock = MigrationLock.acquire(holder, waits(CATCH_UP_PATIENCE));
+             Connection work = database.connectForMigrations()) {
+            migrator.applyPending(lock, work);
+            lock.inTransaction(work, DatabaseState::read).newestApplied().ifPresent(this::compareWithScripts);
             times.done("migrations");
-            connection.setAutoCommit(false);
-            try {
-                MigrationLock.acquire(connection);
-                runSteps(connection, times);
+            lock.inTransaction(work, transaction -> {
+                runSteps(transaction, times);
                 database.phases().step("finishing");
-                SetupMarker.record(connection, selectedAt());
-                connection.commit();
-                times.done("finishing");
-            } catch (SQLException | RuntimeException e) {
-                Catalog.rollbackQuietly(connection);
-                throw e;
-            } finally {
-                Catalog.autoCommitQuietly(connection, true);
-            }
-            database.phases().initialized();
-            activateSteps(false);
-            times.done("activation");
-            LOG.log(Level.INFO, "Database initialized; migrations are up to date. " + times);
+                SetupMarker.record(transaction, selectedAt());
+                return null;
+            });
+            times.done("finishing");
         } catch (SQLException e) {
-            SetupException failure = unreachableOrFailed(e);
+            SetupException failure = failureOf(e);
             database.phases().failed(PublicReason.of(failure));
             if (failure.kind() == SetupException.Kind.UNREACHABLE) {
                 throw e;
             }
             LOG.log(Level.ERROR, "Database initialization failed: " + failure.getMessage(), e);
+            return;
         } catch (RuntimeException e) {
             database.phases().failed(PublicReason.of(e));
             LOG.log(Level.ERROR, "Database initialization failed: " + e.getMessage(), e);
+            return;
         }
+        database.phases().initialized();
+        activateSteps(false);
+        times.done("activation");
+        LOG.log(Level.INFO, "Database initialized; migrations are up to date. " + times);
     }
 
     private void runSteps(Connection connection, StepTimes times) throws SQLException {
@@ -328,9 +428,10 @@ public final class DatabaseInitializer {
     private SetupException describe(Exception e) {
         return switch (e) {
             case SetupException setupException -> setupException;
-            case SQLException sql -> unreachableOrFailed(sql);
-            case IOException io -> SetupException.failed("Could not write " + selectionFile.path() + ": "
-                                                         + io.getMessage() + ". Nothing was written.", io);
+            case SQLException sql -> failureOf(sql);
+            case UncheckedIOException io -> SetupException.failed("Could not write " + selectionFile.path() + ": "
+                                                                  + io.getCause().getMessage() + ". Nothing was written.",
+                                                                  io);
             case MigrationException migration -> SetupException.failed(migration.getMessage(), migration);
             default -> SetupException.failed("Setup failed: " + e.getMessage(), e);
         };
@@ -346,61 +447,23 @@ public final class DatabaseInitializer {
         }
     }
 
-    private SetupException unreachableOrFailed(SQLException e) {
+    /** A database failure of setup or catch-up as the answer to give: 503 for the way there, 500 for the rest. */
+    private SetupException failureOf(SQLException e) {
         String where = database.settings().map(s -> s.host() + ":" + s.port()).orElse("the configured address");
-        Optional<String> certificate = certificateProblem(e);
-        if (certificate.isPresent()) {
-            String mode = database.settings().map(s -> s.sslMode().value()).orElse("");
-            return SetupException.unreachable("PostgreSQL at " + where + " failed certificate verification"
-                                              + " (POSTGRES_SSL_MODE=" + mode + "): " + certificate.get()
-                                              + ". Check that POSTGRES_SSL_ROOT_CERT holds the CA that signed the"
-                                              + " server's certificate and that the certificate names POSTGRES_HOST;"
-                                              + " nothing was written.", e);
-        }
-        if (isUnreachable(e)) {
-            return SetupException.unreachable("PostgreSQL is unreachable at " + where + ": " + rootMessage(e)
-                                              + ". Check that it is running and that the POSTGRES_* settings are"
-                                              + " right; nothing was written.", e);
-        }
-        return SetupException.failed("Database error during setup: " + e.getMessage() + ". Nothing was written.", e);
-    }
-
-    /** A connection failure (SQLSTATE class 08, 57P0x shutdown/startup, or a pool timeout). */
-    public static boolean isUnreachable(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The certificate check pgjdbc refused the server's certificate with, in words; empty for other failures. */
-    public static Optional<String> certificateProblem(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.security.cert.CertificateException) {
-                return Optional.of("the certificate is not trusted (" + rootMessage(t) + ")");
-            }
-            // pgjdbc's verify-full host name check fails without an exception of its own type
-            if (String.valueOf(t.getMessage()).contains("could not be verified by hostnameverifier")) {
-                return Optional.of("the certificate does not name the host (" + t.getMessage() + ")");
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return String.valueOf(root.getMessage());
+        return switch (DatabaseFailure.of(e)) {
+            case CERTIFICATE -> SetupException.unreachable(
+                    "PostgreSQL at " + where + " failed certificate verification (POSTGRES_SSL_MODE="
+                    + database.settings().map(s -> s.sslMode().value()).orElse("") + "): "
+                    + DatabaseFailure.certificateProblem(e).orElseThrow() + ". Check that POSTGRES_SSL_ROOT_CERT holds"
+                    + " the CA that signed the server's certificate and that the certificate names POSTGRES_HOST;"
+                    + " nothing was written.", e);
+            case UNREACHABLE -> SetupException.unreachable(
+                    "PostgreSQL is unreachable at " + where + ": " + DatabaseFailure.rootMessage(e) + ". Check that it is"
+                    + " running and that the POSTGRES_* settings are right; nothing was written.", e);
+            case LOCK_TIMEOUT, STATEMENT_TIMEOUT -> SetupException.unreachable(e.getMessage()
+                                                                               + " Nothing was written.", e);
+            default -> SetupException.failed("Database error during setup: " + e.getMessage() + ". Nothing was written.",
+                                             e);
+        };
     }
 }

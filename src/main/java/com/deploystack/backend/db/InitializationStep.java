@@ -3,6 +3,8 @@ package com.deploystack.backend.db;
 import java.sql.Connection;
 import java.sql.SQLException;
 
+import javax.sql.DataSource;
+
 /**
  * Work that setup runs after the migrations, inside its transaction and under the migration lock, and
  * that every later start repeats (global settings, plugin tables). It must be idempotent, and it must not
@@ -12,6 +14,14 @@ public interface InitializationStep {
 
     /** The step's name as the status endpoint shows it while it runs, e.g. {@code settings}. */
     String name();
+
+    /**
+     * Slow work that needs neither the lock nor the transaction, run before a catch-up takes the migration lock, so
+     * that replicas catching up at once do it side by side instead of one after another (deriving the settings
+     * key). It creates nothing; a failure is left for {@link #run} to report.
+     */
+    default void prepare(DataSource dataSource) {
+    }
 
     void run(Connection connection) throws SQLException;
 

@@ -2,6 +2,7 @@ package com.deploystack.backend.db;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -24,10 +25,13 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 import org.apache.ibatis.migration.Change;
 import org.apache.ibatis.migration.FileMigrationLoader;
+import org.apache.ibatis.migration.operations.ScriptRunner;
 
 /**
  * Applies the MyBatis Migrations repository in {@code migrations/}. MyBatis reads and splits the scripts;
@@ -37,8 +41,27 @@ import org.apache.ibatis.migration.FileMigrationLoader;
 public final class Migrator {
 
     /** A script of the repository. */
-    public record Script(BigDecimal id, String description, String fileName, String checksum) {
+    public record Script(BigDecimal id, String description, String fileName, String checksum, Mode mode) {
     }
+
+    /** How a script is applied. */
+    public enum Mode {
+        /** In a transaction with its changelog row (at setup, with the scripts around it). */
+        TRANSACTIONAL,
+        /**
+         * Adds enum values ({@code ALTER TYPE … ADD VALUE}): committed before the next script, which can use a new
+         * value only once it is committed, as {@code migrate up} (one transaction per script) does anyway.
+         */
+        COMMIT_AFTER,
+        /** Marked {@value #OUTSIDE_TRANSACTION}: each statement on its own, for {@code CREATE INDEX CONCURRENTLY}. */
+        OUTSIDE_TRANSACTION
+    }
+
+    /** A script's line that runs it outside any transaction; a plain comment to the official MyBatis tool. */
+    public static final String OUTSIDE_TRANSACTION = "-- deploystack: no transaction";
+    private static final Pattern OUTSIDE = Pattern.compile("(?m)^--\\s*deploystack:\\s*no transaction\\s*$");
+    private static final Pattern ADDS_ENUM_VALUE = Pattern.compile("(?is)\\bALTER\\s+TYPE\\b[^;]*\\bADD\\s+VALUE\\b");
+    private static final String UNDO = "-- //@UNDO";
 
     /**
      * How a script stands against the changelog. {@code AHEAD}: applied, unknown here, and newer than every script
@@ -75,8 +98,7 @@ public final class Migrator {
         }
         List<Script> scripts = loader().getMigrations().stream()
                 .sorted(Comparator.comparing(Change::getId))
-                .map(change -> new Script(change.getId(), change.getDescription(), change.getFilename(),
-                                          checksum(directory.resolve(change.getFilename()))))
+                .map(change -> script(change, directory.resolve(change.getFilename())))
                 .toList();
         if (scripts.isEmpty()) {
             throw new MigrationException("Migrations directory " + directory.toAbsolutePath()
@@ -139,10 +161,12 @@ public final class Migrator {
     }
 
     /**
-     * Runs {@code script} and records it in the changelog in the caller's transaction (no commit), so that
-     * both happen or neither does.
+     * Runs a transactional {@code script} and records it in the changelog in the caller's transaction (no commit),
+     * so that both happen or neither does. A failure of the script itself is a {@link MigrationException} that says
+     * to fix it; a lost connection or a lock waited for too long stays a {@link SQLException}: the script is not
+     * at fault.
      */
-    public void apply(Connection connection, Script script) {
+    public void apply(Connection connection, Script script) throws SQLException {
         try {
             String sql = read(script, false);
             if (!sql.isBlank()) {
@@ -150,83 +174,181 @@ public final class Migrator {
                     statement.execute(sql);
                 }
             }
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO " + CHANGELOG + " (id, applied_at, description, checksum) VALUES (?, ?, ?, ?)")) {
-                insert.setBigDecimal(1, script.id());
-                insert.setString(2, appliedAtNow());
-                insert.setString(3, script.description());
-                insert.setString(4, script.checksum());
-                insert.executeUpdate();
-            }
+            record(connection, script);
         } catch (SQLException e) {
-            String next = " Nothing of it was applied; fix the script, then restart or retry setup.";
-            throw new MigrationException("Migration " + script.fileName() + " failed: " + sentence(e.getMessage()) + next,
-                                         "Migration " + script.fileName() + " failed (SQLSTATE " + e.getSQLState()
-                                         + "; the service log has PostgreSQL's message)." + next, e);
+            if (DatabaseFailure.notTheScriptsFault(e)) {
+                throw e;
+            }
+            throw scriptFailure(script, e, " Nothing of it was applied; fix the script, then restart or retry setup.");
         }
     }
 
     /**
-     * Applies every pending script, each in its own transaction under the migration lock. A replica that
-     * waited for the lock re-reads the changelog, so no script runs twice.
+     * Applies {@code script} on {@code connection} under {@code lock}: in a transaction of its own with its
+     * changelog row, or statement by statement when it is marked {@value #OUTSIDE_TRANSACTION} (its changelog row
+     * then follows in a transaction once every statement succeeded). Tells the other replicas.
+     */
+    public void applyAlone(MigrationLock lock, Connection connection, Script script) throws SQLException {
+        if (script.mode() != Mode.OUTSIDE_TRANSACTION) {
+            lock.inTransaction(connection, transaction -> {
+                apply(transaction, script);
+                DatabaseEvents.notify(transaction, DatabaseEvents.SETUP);
+                return null;
+            });
+            return;
+        }
+        List<String> invalidBefore = lock.inTransaction(connection, Migrator::invalidIndexes);
+        try {
+            lock.outsideTransaction(connection, statements -> {
+                ScriptRunner runner = new ScriptRunner(statements);
+                runner.setAutoCommit(true);
+                runner.setSendFullScript(false);
+                runner.setStopOnError(true);
+                runner.setThrowWarning(false);
+                runner.setLogWriter(null);
+                runner.setErrorLogWriter(null);
+                runner.runScript(new StringReader(read(script, false)));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            SQLException cause = sqlCause(e).orElseThrow(() -> e);
+            if (DatabaseFailure.notTheScriptsFault(cause)) {
+                throw cause;
+            }
+            List<String> left = lock.inTransaction(connection, Migrator::invalidIndexes);
+            left.removeAll(invalidBefore);
+            dropConcurrently(lock, connection, left);
+            throw scriptFailure(script, cause, " It ran outside a transaction: the statements before the failing one"
+                    + " stay applied" + (left.isEmpty() ? "" : ", and the invalid index it left (" + String.join(", ", left)
+                    + ") was dropped") + "; fix the script so that it can run again, then restart or retry setup.");
+        }
+        lock.inTransaction(connection, transaction -> {
+            record(transaction, script);
+            DatabaseEvents.notify(transaction, DatabaseEvents.SETUP);
+            return null;
+        });
+    }
+
+    /**
+     * Applies every pending script under the migration lock, each on its own ({@link #applyAlone}). The lock is
+     * held throughout by a connection of its own, so no other replica applies anything meanwhile.
      *
      * @return the scripts this call applied
      */
-    public List<Script> up(Connection connection) throws SQLException {
-        List<Script> applied = new ArrayList<>();
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            while (true) {
-                MigrationLock.acquire(connection);
-                List<Script> pending = pending(connection);
-                if (pending.isEmpty()) {
-                    connection.commit();
-                    return applied;
-                }
-                apply(connection, pending.getFirst());
-                DatabaseEvents.notify(connection, DatabaseEvents.SETUP);
-                connection.commit();
-                applied.add(pending.getFirst());
-            }
-        } catch (SQLException | RuntimeException e) {
-            Catalog.rollbackQuietly(connection);
-            throw e;
-        } finally {
-            Catalog.autoCommitQuietly(connection, autoCommit);
+    public List<Script> up(ConnectionSource connections, MigrationLock.Waits waits) throws SQLException {
+        try (Connection holder = connections.open();
+             MigrationLock lock = MigrationLock.acquire(holder, waits);
+             Connection work = connections.open()) {
+            return applyPending(lock, work);
         }
     }
 
-    /** Undoes the last applied script and removes its changelog row, in one transaction. */
-    public Script down(Connection connection) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            MigrationLock.acquire(connection);
-            Applied last = applied(connection).values().stream().max(Comparator.comparing(Applied::id))
-                    .orElseThrow(() -> new MigrationException("No applied migration to undo."));
-            Script script = scripts().stream().filter(s -> s.id().equals(last.id())).findFirst()
-                    .orElseThrow(() -> new MigrationException("Applied migration " + last.id().toPlainString()
-                                                              + " is missing from " + scriptsDirectory()));
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + CHANGELOG + " WHERE id = ?")) {
-                delete.setBigDecimal(1, script.id());
-                delete.executeUpdate();
+    /** Applies every pending script on {@code work}, each on its own, under {@code lock} (held by the caller). */
+    public List<Script> applyPending(MigrationLock lock, Connection work) throws SQLException {
+        List<Script> pending = lock.inTransaction(work, this::pending);
+        for (Script script : pending) {
+            applyAlone(lock, work, script);
+        }
+        return pending;
+    }
+
+    /** Undoes the last applied script and removes its changelog row, in one transaction under the lock. */
+    public Script down(ConnectionSource connections, MigrationLock.Waits waits) throws SQLException {
+        try (Connection holder = connections.open();
+             MigrationLock lock = MigrationLock.acquire(holder, waits);
+             Connection work = connections.open()) {
+            return lock.inTransaction(work, connection -> {
+                Applied last = applied(connection).values().stream().max(Comparator.comparing(Applied::id))
+                        .orElseThrow(() -> new MigrationException("No applied migration to undo."));
+                Script script = scripts().stream().filter(s -> s.id().equals(last.id())).findFirst()
+                        .orElseThrow(() -> new MigrationException("Applied migration " + last.id().toPlainString()
+                                                                  + " is missing from " + scriptsDirectory()));
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM " + CHANGELOG + " WHERE id = ?")) {
+                    delete.setBigDecimal(1, script.id());
+                    delete.executeUpdate();
+                }
+                String undo = read(script, true);
+                if (!undo.isBlank()) {
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute(undo);
+                    }
+                }
+                DatabaseEvents.notify(connection, DatabaseEvents.SETUP);
+                return script;
+            });
+        }
+    }
+
+    private static void record(Connection connection, Script script) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO " + CHANGELOG + " (id, applied_at, description, checksum) VALUES (?, ?, ?, ?)")) {
+            insert.setBigDecimal(1, script.id());
+            insert.setString(2, appliedAtNow());
+            insert.setString(3, script.description());
+            insert.setString(4, script.checksum());
+            insert.executeUpdate();
+        }
+    }
+
+    /** The script's own failure, with what to do {@code next}. */
+    private static MigrationException scriptFailure(Script script, SQLException e, String next) {
+        return new MigrationException("Migration " + script.fileName() + " failed: " + sentence(e.getMessage()) + next,
+                                     "Migration " + script.fileName() + " failed (SQLSTATE " + e.getSQLState()
+                                     + "; the service log has PostgreSQL's message)." + next, e);
+    }
+
+    /** Indexes of the current schema that a failed {@code CREATE INDEX CONCURRENTLY} left invalid. */
+    private static List<String> invalidIndexes(Connection connection) throws SQLException {
+        List<String> invalid = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT quote_ident(c.relname) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c"
+                     + " ON c.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                     + " WHERE NOT i.indisvalid AND n.nspname = current_schema() ORDER BY 1")) {
+            while (rows.next()) {
+                invalid.add(rows.getString(1));
             }
-            String undo = read(script, true);
-            if (!undo.isBlank()) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute(undo);
+        }
+        return invalid;
+    }
+
+    private static void dropConcurrently(MigrationLock lock, Connection connection, List<String> indexes)
+            throws SQLException {
+        if (indexes.isEmpty()) {
+            return;
+        }
+        lock.outsideTransaction(connection, statements -> {
+            for (String index : indexes) {
+                try (Statement statement = statements.createStatement()) {
+                    statement.execute("DROP INDEX CONCURRENTLY IF EXISTS " + index);
                 }
             }
-            DatabaseEvents.notify(connection, DatabaseEvents.SETUP);
-            connection.commit();
-            return script;
-        } catch (SQLException | RuntimeException e) {
-            Catalog.rollbackQuietly(connection);
-            throw e;
-        } finally {
-            Catalog.autoCommitQuietly(connection, autoCommit);
+            return null;
+        });
+    }
+
+    private static Optional<SQLException> sqlCause(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return Optional.of(sql);
+            }
         }
+        return Optional.empty();
+    }
+
+    private static Script script(Change change, Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read migration " + file, e);
+        }
+        String forward = text.contains(UNDO) ? text.substring(0, text.indexOf(UNDO)) : text;
+        Mode mode = OUTSIDE.matcher(forward).find() ? Mode.OUTSIDE_TRANSACTION
+                : ADDS_ENUM_VALUE.matcher(forward).find() ? Mode.COMMIT_AFTER
+                : Mode.TRANSACTIONAL;
+        return new Script(change.getId(), change.getDescription(), change.getFilename(), checksum(file), mode);
     }
 
     private Map<BigDecimal, Applied> applied(Connection connection) throws SQLException {

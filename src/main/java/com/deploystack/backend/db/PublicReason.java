@@ -19,12 +19,12 @@ public final class PublicReason {
 
     /** The public sentence for a failure of setup or of the start-up catch-up. */
     public static String of(Throwable failure) {
-        if (DatabaseInitializer.certificateProblem(failure).isPresent()) {
+        if (DatabaseFailure.certificateProblem(failure).isPresent()) {
             return "PostgreSQL's certificate failed verification: check POSTGRES_SSL_MODE and POSTGRES_SSL_ROOT_CERT."
                    + SEE_LOG;
         }
         Optional<SQLException> sql = sqlCause(failure);
-        if (sql.isPresent() && DatabaseInitializer.isUnreachable(sql.get())) {
+        if (sql.isPresent() && DatabaseFailure.isUnreachable(sql.get())) {
             return "PostgreSQL is unreachable: check that it is running and the POSTGRES_HOST and POSTGRES_PORT"
                    + " settings." + SEE_LOG;
         }

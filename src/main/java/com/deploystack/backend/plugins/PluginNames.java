@@ -1,6 +1,10 @@
 package com.deploystack.backend.plugins;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -53,8 +57,18 @@ final class PluginNames {
         return pluginId + "_" + table;
     }
 
-    static String role(String pluginId) {
-        return "deploystack_plugin_" + pluginId;
+    /**
+     * The plugin's role for the installation on {@code database}: roles are cluster-wide, databases are unique in
+     * a cluster, so two installations on one cluster (one database each) never share a role.
+     * {@code dsp_<10 hex of SHA-256(database)>_<plugin id>}: at most 35 characters, within PostgreSQL's 63.
+     */
+    static String role(String database, String pluginId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(database.getBytes(StandardCharsets.UTF_8));
+            return "dsp_" + HexFormat.of().formatHex(digest, 0, 5) + "_" + pluginId;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A checked name in double quotes (checked names hold no quote, so this is plain wrapping). */

@@ -8,7 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -34,25 +37,73 @@ final class PluginRole {
         }
     }
 
-    /** Creates the role when missing, (re)sets its password, and lets the service act as it to create tables. */
+    /**
+     * Creates the role when missing (PostgreSQL's defaults: no superuser, createdb, createrole, replication or
+     * bypassrls, which a non-superuser {@code CREATEROLE} role, as on managed PostgreSQL, may not even name),
+     * removes any such attribute an existing role was given, (re)sets its password, and makes the service a member
+     * that may act as it to create tables.
+     */
     static void ensure(Connection connection, String role, String password) throws SQLException {
-        boolean exists;
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ?")) {
-            query.setString(1, role);
-            try (ResultSet row = query.executeQuery()) {
-                exists = row.next();
-            }
-        }
+        String quoted = PluginNames.quote(role);
+        Optional<List<String>> wrong = wrongAttributes(connection, role);
         try (Statement statement = connection.createStatement()) {
-            if (!exists) {
-                statement.execute("CREATE ROLE " + PluginNames.quote(role) + " LOGIN");
+            if (wrong.isEmpty()) {
+                statement.execute("CREATE ROLE " + quoted + " LOGIN");
+            } else if (!wrong.get().isEmpty()) {
+                try {
+                    statement.execute("ALTER ROLE " + quoted + " " + String.join(" ", wrong.get()));
+                } catch (SQLException e) {
+                    throw new PluginSchemaException("The plugin role " + role + " has attributes a plugin must not"
+                                                    + " have, and the service may not remove them ("
+                                                    + e.getMessage() + "): run ALTER ROLE " + role + " "
+                                                    + String.join(" ", wrong.get()) + " as a superuser");
+                }
             }
-            statement.execute("ALTER ROLE " + PluginNames.quote(role)
-                              + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
-            statement.execute("GRANT " + PluginNames.quote(role) + " TO CURRENT_USER");
+            if (!mayActAs(connection, role)) {
+                statement.execute("GRANT " + quoted + " TO CURRENT_USER");
+            }
         }
         connection.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), null);
+    }
+
+    /** Empty when the role does not exist; else the attributes to set so that it may only log in. */
+    private static Optional<List<String>> wrongAttributes(Connection connection, String role) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolcanlogin"
+                + " FROM pg_catalog.pg_roles WHERE rolname = ?")) {
+            query.setString(1, role);
+            try (ResultSet row = query.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                List<String> wrong = new ArrayList<>();
+                String[] fixes = {"NOSUPERUSER", "NOCREATEDB", "NOCREATEROLE", "NOREPLICATION", "NOBYPASSRLS"};
+                for (int i = 0; i < fixes.length; i++) {
+                    if (row.getBoolean(i + 1)) {
+                        wrong.add(fixes[i]);
+                    }
+                }
+                if (!row.getBoolean(6)) {
+                    wrong.add("LOGIN");
+                }
+                return Optional.of(wrong);
+            }
+        }
+    }
+
+    /**
+     * Whether the service may {@code SET ROLE} to {@code role}: a member of it (PostgreSQL 16 separates the right
+     * to set a role, which a CREATEROLE creator does not get by default, from membership).
+     */
+    private static boolean mayActAs(Connection connection, String role) throws SQLException {
+        String privilege = connection.getMetaData().getDatabaseMajorVersion() >= 16 ? "SET" : "MEMBER";
+        try (PreparedStatement query = connection.prepareStatement("SELECT pg_catalog.pg_has_role(?, ?)")) {
+            query.setString(1, role);
+            query.setString(2, privilege);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() && row.getBoolean(1);
+            }
+        }
     }
 
     /** HMAC-SHA256(service password, role name): the same on every replica, useless without the service's. */

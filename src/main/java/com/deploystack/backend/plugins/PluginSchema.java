@@ -38,6 +38,8 @@ final class PluginSchema {
                 create(connection, name, table, role);
                 register(connection, plugin.id(), name, hash(table));
                 LOG.log(System.Logger.Level.INFO, "Plugin " + plugin.id() + ": created table " + name);
+            } else if (role != null) {
+                adopt(connection, plugin.id(), name, role);
             }
         }
         migrate(connection, plugin, role);
@@ -75,11 +77,47 @@ final class PluginSchema {
     }
 
     /**
+     * Gives a table of the plugin that another role owns to the plugin's role: tables created under an earlier
+     * role name (a release before per-installation roles, or a renamed database) stay usable by the plugin.
+     */
+    private static void adopt(Connection connection, String pluginId, String name, String role) throws SQLException {
+        String owner;
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT tableowner FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = ?")) {
+            query.setString(1, name);
+            try (ResultSet row = query.executeQuery()) {
+                if (!row.next() || role.equals(owner = row.getString(1))) {
+                    return;
+                }
+            }
+        }
+        try {
+            // a new owner needs the right to create in the schema, granted for this statement only
+            asRole(connection, role, null, "ALTER TABLE " + PluginNames.quote(name) + " OWNER TO " + PluginNames.quote(role));
+        } catch (SQLException e) {
+            throw new PluginSchemaException("Plugin '" + pluginId + "': table " + name + " belongs to the role "
+                                            + owner + ", not to the plugin's role " + role + ", and the service may"
+                                            + " not change that (" + e.getMessage() + "): run ALTER TABLE " + name
+                                            + " OWNER TO " + role + " as a superuser or as " + owner);
+        }
+        LOG.log(System.Logger.Level.INFO, "Plugin " + pluginId + ": table " + name + " moved from role " + owner
+                                          + " to the plugin's role " + role);
+    }
+
+    /**
      * Runs {@code sql} as the plugin's role (so that what it creates is the role's), with the right to create
      * objects in the schema granted for this statement only, inside the transaction: the role can never
      * create anything at another time. Without a role (prefix isolation) it runs as the service.
      */
     private static void asRole(Connection connection, String role, String sql) throws SQLException {
+        asRole(connection, role, role, sql);
+    }
+
+    /**
+     * Runs {@code sql} with the right to create in the schema granted to {@code role} for this statement only, as
+     * {@code actingRole} (null: as the service itself).
+     */
+    private static void asRole(Connection connection, String role, String actingRole, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             if (role == null) {
                 statement.execute(sql);
@@ -87,9 +125,13 @@ final class PluginSchema {
             }
             String schema = currentSchema(connection);
             statement.execute("GRANT CREATE ON SCHEMA " + schema + " TO " + PluginNames.quote(role));
-            statement.execute("SET LOCAL ROLE " + PluginNames.quote(role));
+            if (actingRole != null) {
+                statement.execute("SET LOCAL ROLE " + PluginNames.quote(actingRole));
+            }
             statement.execute(sql);
-            statement.execute("RESET ROLE");
+            if (actingRole != null) {
+                statement.execute("RESET ROLE");
+            }
             statement.execute("REVOKE CREATE ON SCHEMA " + schema + " FROM " + PluginNames.quote(role));
         }
     }

@@ -1,7 +1,10 @@
 package com.deploystack.backend.plugins;
 
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -11,9 +14,11 @@ import com.deploystack.backend.db.ConnectionPools;
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.DatabaseSettings;
+import com.deploystack.backend.db.Transaction;
 import com.deploystack.backend.settings.GlobalSettings;
 import com.zaxxer.hikari.HikariDataSource;
 import io.helidon.dbclient.DbClientException;
+import org.postgresql.util.PSQLException;
 
 /**
  * One plugin's view of the service. With role isolation its statements run on connections that log in
@@ -22,12 +27,15 @@ import io.helidon.dbclient.DbClientException;
  */
 final class PluginSession implements PluginContext, AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(PluginSession.class.getName());
+
     private final Plugin plugin;
     private final Database database;
     private final ServiceEvents events;
     private final GlobalSettings settings;
     private final Supplier<PluginIsolation> isolation;
     private HikariDataSource rolePool;
+    private volatile String problem;
 
     PluginSession(Plugin plugin, Database database, ServiceEvents events, GlobalSettings settings,
                   Supplier<PluginIsolation> isolation) {
@@ -51,16 +59,13 @@ final class PluginSession implements PluginContext, AutoCloseable {
     @Override
     public <T> T inTransaction(Work<T> work) {
         database.requireInitialized();
+        // a plugin that could not log in is tried once more directly, failing at once instead of waiting for the pool
+        Optional<String> unavailable = problem == null ? Optional.empty() : connectionProblem();
+        if (unavailable.isPresent()) {
+            throw new DbClientException("Plugin " + plugin.id() + ": " + unavailable.get());
+        }
         try (Connection connection = dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+            return Transaction.run(connection, work::run);
         } catch (SQLException e) {
             throw new DbClientException("Plugin " + plugin.id() + ": " + e.getMessage(), e);
         }
@@ -73,7 +78,37 @@ final class PluginSession implements PluginContext, AutoCloseable {
 
     @Override
     public void subscribe(Consumer<ServiceEvent> listener) {
-        events.subscribe(listener);
+        events.subscribe(plugin.id(), listener);
+    }
+
+    /**
+     * Logs in once as the plugin's role, outside the pool, within the connect timeout: empty when it can (or when
+     * plugins share the service's role), else why not, in words fit for the status. Through PgBouncer a role it
+     * does not know is refused at once, where the pool would retry until its timeout.
+     */
+    Optional<String> connectionProblem() {
+        if (isolation.get() != PluginIsolation.ROLE) {
+            return Optional.empty();
+        }
+        DatabaseSettings role = roleSettings();
+        try (Connection connection = DriverManager.getConnection(role.jdbcUrl(), role.driverProperties())) {
+            problem = null;
+            return Optional.empty();
+        } catch (SQLException e) {
+            // what the server (PostgreSQL or PgBouncer) answered names no host; a connection failure may
+            problem = e instanceof PSQLException refused && refused.getServerErrorMessage() != null
+                    ? "the login of its role " + role.user() + " was refused: " + refused.getServerErrorMessage()
+                            .getMessage() + " (through PgBouncer the role must be in its auth_file or found by its"
+                      + " auth_query)"
+                    : "its role " + role.user() + " cannot connect: PostgreSQL or PgBouncer is unreachable";
+            LOG.log(Level.ERROR, "Plugin " + plugin.id() + ": " + problem + ": " + e.getMessage(), e);
+            return Optional.of(problem);
+        }
+    }
+
+    /** Why the plugin cannot reach its tables, as last found; empty while it can. */
+    Optional<String> problem() {
+        return Optional.ofNullable(problem);
     }
 
     private synchronized DataSource dataSource() {
@@ -82,15 +117,19 @@ final class PluginSession implements PluginContext, AutoCloseable {
             case DISABLED -> throw new PluginsDisabledException();
             case ROLE -> {
                 if (rolePool == null) {
-                    DatabaseSettings service = database.settings()
-                            .orElseThrow(() -> DatabaseNotAvailableException.in(database.phases().current()));
-                    String role = PluginNames.role(plugin.id());
-                    rolePool = ConnectionPools.pool(service.as(role, PluginRole.password(service.password(), role), 2),
-                                                    "plugin-" + plugin.id());
+                    rolePool = ConnectionPools.pool(roleSettings(), "plugin-" + plugin.id());
                 }
                 yield rolePool;
             }
         };
+    }
+
+    /** The service's server and database, logged in as the plugin's role, with a pool of two. */
+    private DatabaseSettings roleSettings() {
+        DatabaseSettings service = database.settings()
+                .orElseThrow(() -> DatabaseNotAvailableException.in(database.phases().current()));
+        String role = PluginNames.role(service.database(), plugin.id());
+        return service.as(role, PluginRole.password(service.password(), role), 2);
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.deploystack.backend.db.Database;
+import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.InitializationStep;
 import com.deploystack.backend.services.JsonFactory;
 import com.deploystack.backend.settings.GlobalSettings;
@@ -29,6 +30,7 @@ import com.deploystack.backend.settings.SettingGroup;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 
 /**
  * The enabled plugins: discovered on the class path and in the plugins folder, validated before any SQL
@@ -121,9 +123,13 @@ public final class Plugins implements AutoCloseable {
 
             @Override
             public void activate(boolean setupPerformed) {
-                initializePlugins();
-                if (setupPerformed) {
-                    events.publish("database.setup", JsonFactory.object().build());
+                try {
+                    initializePlugins();
+                } finally {
+                    // also when a plugin is not ready: the event is then logged as not delivered to it, never lost
+                    if (setupPerformed) {
+                        events.publish("database.setup", JsonFactory.object().build());
+                    }
                 }
             }
         };
@@ -176,10 +182,13 @@ public final class Plugins implements AutoCloseable {
         if (enabled.isEmpty() && refused.isEmpty()) {
             return java.util.Optional.empty();
         }
+        JsonObjectBuilder unavailable = JsonFactory.object();
+        sessions.forEach((id, session) -> session.problem().ifPresent(problem -> unavailable.add(id, problem)));
         return java.util.Optional.of(JsonFactory.object()
                 .add("enabled", JsonFactory.array(enabled.stream().map(Plugin::id).toList()))
                 .add("isolation", isolation.name().toLowerCase(Locale.ROOT))
                 .add("refused", JsonFactory.array(refused))
+                .add("unavailable", unavailable)
                 .build());
     }
 
@@ -198,28 +207,38 @@ public final class Plugins implements AutoCloseable {
             LOG.log(Level.WARNING, PluginsDisabledException.MESSAGE);
             return;
         }
-        String servicePassword = database.settings().orElseThrow().password();
+        DatabaseSettings service = database.settings().orElseThrow();
         for (Plugin plugin : enabled) {
             String role = null;
             if (isolation == PluginIsolation.ROLE) {
-                role = PluginNames.role(plugin.id());
-                PluginRole.ensure(connection, role, PluginRole.password(servicePassword, role));
+                role = PluginNames.role(service.database(), plugin.id());
+                PluginRole.ensure(connection, role, PluginRole.password(service.password(), role));
             }
             PluginSchema.apply(connection, plugin, role);
         }
     }
 
+    /**
+     * Checks that each plugin can log in as its role, then calls its {@code initialize}. Every plugin is tried; when
+     * one failed (named in the log and the status), the exception says which, and setup answers restart_required.
+     */
     private void initializePlugins() {
         if (isolation == PluginIsolation.DISABLED) {
             return;
         }
+        List<String> failed = new ArrayList<>();
         for (Plugin plugin : enabled) {
+            PluginSession session = sessions.get(plugin.id());
+            session.connectionProblem().ifPresent(problem -> failed.add(plugin.id() + ": " + problem));
             try {
-                plugin.initialize(sessions.get(plugin.id()));
+                plugin.initialize(session);
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "Plugin " + plugin.id() + " failed to initialize: " + e.getMessage());
-                throw e;
+                LOG.log(Level.ERROR, "Plugin " + plugin.id() + " failed to initialize: " + e.getMessage(), e);
+                failed.add(plugin.id() + ": " + e.getMessage());
             }
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("Plugins not ready: " + String.join("; ", failed));
         }
     }
 

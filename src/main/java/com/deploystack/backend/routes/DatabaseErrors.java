@@ -4,7 +4,7 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 
-import com.deploystack.backend.db.DatabaseInitializer;
+import com.deploystack.backend.db.DatabaseFailure;
 import io.helidon.http.Status;
 import org.postgresql.util.PSQLException;
 
@@ -30,10 +30,6 @@ final class DatabaseErrors {
             Map.entry("mcp_server_installations_team_id_fkey", bad("The team does not exist.")),
             Map.entry("mcp_servers_owner_team_id_fkey", conflict("The team still owns MCP servers.")));
 
-    /** The database was dropped under the service, or its tables (3D000, 42P01): not the request's fault. */
-    private static final String DATABASE_MISSING = "3D000";
-    private static final String TABLE_MISSING = "42P01";
-
     private DatabaseErrors() {
     }
 
@@ -43,14 +39,24 @@ final class DatabaseErrors {
         if (sql.isEmpty()) {
             return new ApiException(Status.INTERNAL_SERVER_ERROR_500, "Database error.");
         }
-        if (DatabaseInitializer.isUnreachable(sql.get())) {
-            return new ApiException(Status.SERVICE_UNAVAILABLE_503, "PostgreSQL is unreachable; try again shortly.");
+        switch (DatabaseFailure.of(sql.get())) {
+            case UNREACHABLE -> {
+                return new ApiException(Status.SERVICE_UNAVAILABLE_503, "PostgreSQL is unreachable or every connection"
+                                                                        + " is busy; try again shortly.");
+            }
+            case STATEMENT_TIMEOUT, LOCK_TIMEOUT -> {
+                return new ApiException(Status.SERVICE_UNAVAILABLE_503, "PostgreSQL did not answer in time; try again"
+                                                                        + " shortly.");
+            }
+            case DATABASE_MISSING -> {
+                return new ApiException(Status.SERVICE_UNAVAILABLE_503, "The database is not available: it was dropped,"
+                                                                        + " emptied or replaced.");
+            }
+            default -> {
+                // the request's own error: below
+            }
         }
         String state = String.valueOf(sql.get().getSQLState());
-        if (state.equals(DATABASE_MISSING) || state.equals(TABLE_MISSING)) {
-            return new ApiException(Status.SERVICE_UNAVAILABLE_503, "The database is not available: it was dropped,"
-                                                                    + " emptied or replaced.");
-        }
         Answer known = constraint(sql.get()).map(CONSTRAINTS::get).orElse(null);
         if (known != null) {
             return new ApiException(known.status(), known.message());

@@ -42,7 +42,8 @@ final class DatabaseHandlers {
 
     /** A serialized status body and what it was built from (compared by identity). */
     private record StatusBody(PhaseMachine.State state, SelectionFile.Content selection,
-                              Optional<DatabaseInitializer.SchemaAhead> schemaAhead, byte[] json) {
+                              Optional<DatabaseInitializer.SchemaAhead> schemaAhead, String waitingFor,
+                              Optional<JsonObject> plugins, byte[] json) {
     }
 
     DatabaseHandlers(Database database, DatabaseInitializer initializer, long bodyLimit, SetupToken setupToken,
@@ -63,18 +64,23 @@ final class DatabaseHandlers {
         PhaseMachine.State state = database.phases().current();
         SelectionFile.Content selection = initializer.selection();
         Optional<DatabaseInitializer.SchemaAhead> schemaAhead = initializer.schemaAhead();
+        String waitingFor = initializer.waitingFor();
+        Optional<JsonObject> pluginStatus = plugins.status();
         StatusBody body = lastStatus;
         if (body == null || body.state() != state || body.selection() != selection
-            || body.schemaAhead() != schemaAhead) {
-            byte[] json = statusJson(state, selection, schemaAhead).toString().getBytes(StandardCharsets.UTF_8);
-            body = new StatusBody(state, selection, schemaAhead, json);
+            || body.schemaAhead() != schemaAhead || !body.waitingFor().equals(waitingFor)
+            || !body.plugins().equals(pluginStatus)) {
+            byte[] json = statusJson(state, selection, schemaAhead, waitingFor, pluginStatus).toString()
+                    .getBytes(StandardCharsets.UTF_8);
+            body = new StatusBody(state, selection, schemaAhead, waitingFor, pluginStatus, json);
             lastStatus = body;
         }
         JsonResponse.send(response, body.json());
     }
 
     private JsonObject statusJson(PhaseMachine.State state, SelectionFile.Content selection,
-                                  Optional<DatabaseInitializer.SchemaAhead> schemaAhead) {
+                                  Optional<DatabaseInitializer.SchemaAhead> schemaAhead, String waitingFor,
+                                  Optional<JsonObject> pluginStatus) {
         DatabaseConfiguration configuration = database.configuration();
         boolean configured = state.phase() != Phase.UNCONFIGURED;
         JsonObjectBuilder json = JsonFactory.object()
@@ -100,9 +106,12 @@ final class DatabaseHandlers {
                 .add("newest_known", ahead.newestKnown().toPlainString())
                 .add("message", "Another replica applied migrations newer than this replica's: deploy the newer"
                                 + " release here.")));
-        plugins.status().ifPresent(pluginStatus -> json.add("plugins", pluginStatus));
+        pluginStatus.ifPresent(status -> json.add("plugins", status));
         if (!state.step().isEmpty()) {
             json.add("step", state.step());
+        }
+        if (!waitingFor.isEmpty()) {
+            json.add("waiting_for", waitingFor);
         }
         if (!configuration.missing().isEmpty()) {
             json.add("missing", JsonFactory.array(configuration.missing()));

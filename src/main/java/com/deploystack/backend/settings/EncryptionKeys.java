@@ -63,15 +63,18 @@ public final class EncryptionKeys {
      * for it). Creates nothing; a failure here is left for that {@code unlock} to report.
      */
     public void unlockAhead(DataSource dataSource) {
-        Thread.ofVirtual().name("settings-key").start(() -> {
-            try (Connection connection = dataSource.getConnection()) {
-                if (active(connection, false).isPresent()) {
-                    unlock(connection);
-                }
-            } catch (SQLException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "Deriving the settings key ahead failed; the settings step derives it", e);
+        Thread.ofVirtual().name("settings-key").start(() -> unlockExisting(dataSource));
+    }
+
+    /** {@link #unlock} now, when the database already has a key; creates nothing, reports nothing. */
+    public void unlockExisting(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            if (active(connection, false).isPresent()) {
+                unlock(connection);
             }
-        });
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "Deriving the settings key ahead failed; the settings step derives it", e);
+        }
     }
 
     /** The key unlocked by the last initialization; the settings routes run only after it. */

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.deploystack.backend.db.ConnectionSource;
 import com.deploystack.backend.db.MigrationLock;
 
 /**
@@ -23,51 +24,49 @@ public final class KeyRotation {
     private KeyRotation() {
     }
 
-    public static Result rotate(Connection connection, EncryptionSecret current, EncryptionSecret next)
-            throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            MigrationLock.acquire(connection);
-            EncryptionKeys.KeyRecord active = EncryptionKeys.active(connection, true).orElseThrow(
-                    () -> new SettingsEncryptionException("This database has no settings encryption key yet:"
-                                                          + " perform setup first."));
-            SettingsCipher oldCipher = EncryptionKeys.open(active, current);
-            List<String> keys = new ArrayList<>();
-            List<String> plaintexts = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT key, value FROM global_settings WHERE is_encrypted AND coalesce(value, '') <> ''"
-                    + " ORDER BY key FOR UPDATE");
-                 ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    keys.add(rows.getString(1));
-                    plaintexts.add(oldCipher.decrypt(rows.getString(1), rows.getString(2)));
-                }
-            }
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "UPDATE global_settings_keys SET active = FALSE WHERE active")) {
-                statement.executeUpdate();
-            }
-            EncryptionKeys.KeyRecord created = EncryptionKeys.create(connection, next);
-            SettingsCipher newCipher = EncryptionKeys.open(created, next);
-            String[] values = new String[keys.size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = newCipher.encrypt(keys.get(i), plaintexts.get(i));
-            }
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "UPDATE global_settings s SET value = u.value, updated_at = now()"
-                    + " FROM unnest(?::text[], ?::text[]) AS u(key, value) WHERE s.key = u.key")) {
-                statement.setArray(1, connection.createArrayOf("text", keys.toArray()));
-                statement.setArray(2, connection.createArrayOf("text", values));
-                statement.executeUpdate();
-            }
-            connection.commit();
-            return new Result(active.keyId(), created.keyId(), values.length);
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
+    public static Result rotate(ConnectionSource connections, MigrationLock.Waits waits, EncryptionSecret current,
+                                EncryptionSecret next) throws SQLException {
+        try (Connection holder = connections.open();
+             MigrationLock lock = MigrationLock.acquire(holder, waits);
+             Connection work = connections.open()) {
+            return lock.inTransaction(work, connection -> reencrypt(connection, current, next));
         }
+    }
+
+    private static Result reencrypt(Connection connection, EncryptionSecret current, EncryptionSecret next)
+            throws SQLException {
+        EncryptionKeys.KeyRecord active = EncryptionKeys.active(connection, true).orElseThrow(
+                () -> new SettingsEncryptionException("This database has no settings encryption key yet:"
+                                                      + " perform setup first."));
+        SettingsCipher oldCipher = EncryptionKeys.open(active, current);
+        List<String> keys = new ArrayList<>();
+        List<String> plaintexts = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT key, value FROM global_settings WHERE is_encrypted AND coalesce(value, '') <> ''"
+                + " ORDER BY key FOR UPDATE");
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                keys.add(rows.getString(1));
+                plaintexts.add(oldCipher.decrypt(rows.getString(1), rows.getString(2)));
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE global_settings_keys SET active = FALSE WHERE active")) {
+            statement.executeUpdate();
+        }
+        EncryptionKeys.KeyRecord created = EncryptionKeys.create(connection, next);
+        SettingsCipher newCipher = EncryptionKeys.open(created, next);
+        String[] values = new String[keys.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = newCipher.encrypt(keys.get(i), plaintexts.get(i));
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE global_settings s SET value = u.value, updated_at = now()"
+                + " FROM unnest(?::text[], ?::text[]) AS u(key, value) WHERE s.key = u.key")) {
+            statement.setArray(1, connection.createArrayOf("text", keys.toArray()));
+            statement.setArray(2, connection.createArrayOf("text", values));
+            statement.executeUpdate();
+        }
+        return new Result(active.keyId(), created.keyId(), values.length);
     }
 }

@@ -39,9 +39,7 @@ public final class MigrationBenchmark {
             String mine = postgres.createDatabase("bench_migrator");
             String theirs = postgres.createDatabase("bench_psql");
             long start = System.nanoTime();
-            try (Connection connection = postgres.connect(mine)) {
-                migrator.up(connection);
-            }
+            postgres.migrate(mine, repository);
             double migratorMillis = (System.nanoTime() - start) / 1e6;
             start = System.nanoTime();
             runPsql(postgres, theirs, sqlFiles);

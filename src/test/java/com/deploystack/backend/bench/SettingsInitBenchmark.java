@@ -136,9 +136,7 @@ public final class SettingsInitBenchmark {
 
     private static String migratedDatabase() throws SQLException {
         String database = TestPostgres.get().createDatabase("bench_settings");
-        try (Connection connection = TestPostgres.get().connect(database)) {
-            new Migrator(Path.of("migrations")).up(connection);
-        }
+        TestPostgres.get().migrate(database, Path.of("migrations"));
         return database;
     }
 

@@ -2,7 +2,8 @@ package com.deploystack.backend.db;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import com.deploystack.backend.Application;
+import io.helidon.config.Config;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,7 @@ import static org.hamcrest.Matchers.not;
 
 class DatabaseConfigurationTest {
 
-    private static final DatabaseSettings.PoolSettings POOL =
-            new DatabaseSettings.PoolSettings(10, 2, Duration.ofSeconds(5), Duration.ofSeconds(2));
+    private static final DatabaseSettings.PoolSettings POOL = Application.poolSettings(Config.empty());
 
     @Test
     void noVariableAtAllSelectsTheEmbeddedServer() {
@@ -54,9 +54,64 @@ class DatabaseConfigurationTest {
         DatabaseSettings settings = DatabaseConfiguration.read(Map.of(
                 "POSTGRES_HOST", "db.example", "POSTGRES_PORT", "6543", "POSTGRES_DATABASE", "ds",
                 "POSTGRES_USER", "app", "POSTGRES_PASSWORD", "pw", "POSTGRES_SSL", "true"), POOL).settings().orElseThrow();
-        assertThat(settings.jdbcUrl(), is("jdbc:postgresql://db.example:6543/ds"));
+        Properties driver = settings.driverProperties();
+        assertThat(driver.getProperty("PGHOST"), is("db.example"));
+        assertThat(driver.getProperty("PGPORT"), is("6543"));
+        assertThat(driver.getProperty("PGDBNAME"), is("ds"));
         assertThat(settings.user(), is("app"));
-        assertThat(settings.driverProperties().getProperty("sslmode"), is("require"));
+        assertThat(driver.getProperty("sslmode"), is("require"));
+    }
+
+    @Test
+    void theUrlCarriesNoSettingSoNoVariableCanAddAConnectionParameter() {
+        DatabaseSettings settings = DatabaseConfiguration.read(Map.of(
+                "POSTGRES_PASSWORD", "pw", "POSTGRES_DATABASE", "ds?prepareThreshold=0&socketFactory=x",
+                "POSTGRES_USER", "app&sslmode=disable"), POOL).settings().orElseThrow();
+        assertThat(settings.jdbcUrl(), is("jdbc:postgresql://"));
+        Properties driver = settings.driverProperties();
+        assertThat(driver.getProperty("PGDBNAME"), is("ds?prepareThreshold=0&socketFactory=x"));
+        assertThat(driver.getProperty("socketFactory"), is((String) null));
+        assertThat(driver.getProperty("prepareThreshold"), is((String) null));
+    }
+
+    @Test
+    void hostsDatabasesAndUsersWithSeparatorsOrControlCharactersAreRefusedNamingTheVariable() {
+        assertThat(problems(Map.of("POSTGRES_HOST", "db/evil?x=1")),
+                   is("POSTGRES_HOST must be a host name or an IP address, got 'db/evil?x=1'"));
+        assertThat(problems(Map.of("POSTGRES_HOST", "db example")), containsString("POSTGRES_HOST"));
+        assertThat(problems(Map.of("POSTGRES_DATABASE", "ds\u0000x")),
+                   is("POSTGRES_DATABASE must not contain control characters"));
+        assertThat(problems(Map.of("POSTGRES_USER", "app\nx")), is("POSTGRES_USER must not contain control characters"));
+        assertThat(DatabaseConfiguration.read(Map.of("POSTGRES_PASSWORD", "pw", "POSTGRES_HOST", "fd00::1"), POOL)
+                           .configured(), is(true));
+    }
+
+    @Test
+    void pgbouncerTurnsOffServerSidePreparedStatementsAndTheSessionStatementTimeout() {
+        Properties direct = DatabaseConfiguration.read(Map.of("POSTGRES_PASSWORD", "pw"), POOL).settings()
+                .orElseThrow().driverProperties();
+        assertThat(direct.getProperty("options"), is("-c statement_timeout=5000"));
+        assertThat(direct.getProperty("prepareThreshold"), is((String) null));
+        assertThat(direct.getProperty("socketTimeout"), is("10"));
+        assertThat(direct.getProperty("connectTimeout"), is("5"));
+
+        DatabaseSettings bouncer = DatabaseConfiguration.read(Map.of("POSTGRES_PASSWORD", "pw",
+                                                                     "POSTGRES_PGBOUNCER", "true"), POOL)
+                .settings().orElseThrow();
+        assertThat(bouncer.pgbouncer(), is(true));
+        assertThat(bouncer.driverProperties().getProperty("prepareThreshold"), is("0"));
+        assertThat(bouncer.driverProperties().getProperty("options"), is((String) null));
+        assertThat(bouncer.as("plugin", "pw", 2).driverProperties().getProperty("prepareThreshold"), is("0"));
+        assertThat(problems(Map.of("POSTGRES_PGBOUNCER", "yes")),
+                   is("POSTGRES_PGBOUNCER must be 'true' or 'false', got 'yes'"));
+    }
+
+    @Test
+    void migrationConnectionsHaveNoStatementTimeoutAndTheMigrationSocketTimeout() {
+        Properties migration = DatabaseConfiguration.read(Map.of("POSTGRES_PASSWORD", "pw"), POOL).settings()
+                .orElseThrow().migrationProperties();
+        assertThat(migration.getProperty("options"), is((String) null));
+        assertThat(migration.getProperty("socketTimeout"), is("3600"));
     }
 
     @Test

@@ -50,7 +50,7 @@ class PluginFolderTest {
             assertThat(service.status().getJsonObject("plugins").getJsonArray("enabled").getString(0), is("folder"));
             assertThat(service.setup().status(), is(200));
             assertThat(TestPostgres.get().queryValue(database,
-                    "SELECT tableowner FROM pg_tables WHERE tablename = 'folder_rows'"), is("deploystack_plugin_folder"));
+                    "SELECT tableowner FROM pg_tables WHERE tablename = 'folder_rows'"), is(PluginNames.role(database, "folder")));
         }
     }
 

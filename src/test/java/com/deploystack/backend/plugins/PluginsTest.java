@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class PluginsTest {
@@ -64,8 +65,8 @@ class PluginsTest {
     void pluginTablesExistAfterSetupAndAfterARestartPrefixedOwnedByThePluginRoleAndRegistered() throws Exception {
         start("notes,other", "role");
         assertThat(service.setup().status(), is(200));
-        assertTable("notes_items", "deploystack_plugin_notes");
-        assertTable("other_things", "deploystack_plugin_other");
+        assertTable("notes_items", role("notes"));
+        assertTable("other_things", role("other"));
         assertThat(query("SELECT count(*) FROM plugin_tables WHERE table_name IN ('notes_items', 'other_things')"),
                    is("2"));
         JsonObject plugins = service.status().getJsonObject("plugins");
@@ -73,10 +74,10 @@ class PluginsTest {
         assertThat(plugins.getJsonArray("enabled").size(), is(2));
 
         start("notes,other", "role").awaitPhase("INITIALIZED", WAIT);
-        assertTable("notes_items", "deploystack_plugin_notes");
+        assertTable("notes_items", role("notes"));
         assertThat(query("SELECT count(*) FROM plugin_tables"), is("2"));
         assertThat("the role may create nothing once its tables exist",
-                   query("SELECT has_schema_privilege('deploystack_plugin_notes', 'public', 'CREATE')"), is("f"));
+                   query("SELECT has_schema_privilege('" + role("notes") + "', 'public', 'CREATE')"), is("f"));
     }
 
     @Test
@@ -86,7 +87,7 @@ class PluginsTest {
         assertThat(plugins.getJsonArray("refused").getString(0), containsString("invalid plugin id 'bad-id'"));
         assertThat(plugins.getJsonArray("enabled").getString(0), is("notes"));
         assertThat(service.setup().status(), is(200));
-        assertThat(query("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'deploystack_plugin_bad%'"), is("0"));
+        assertThat(query("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'dsp\\_%bad%'"), is("0"));
         assertThat(query("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'bad%'"), is("0"));
     }
 
@@ -240,6 +241,80 @@ class PluginsTest {
         assertThat(service.status().getJsonObject("plugins").getString("isolation"), is("disabled"));
         assertThat(query("SELECT count(*) FROM pg_tables WHERE tablename = 'notes_items'"), is("0"));
         assertThat(TestService.logs().stream().anyMatch(line -> line.contains("Plugins are disabled")), is(true));
+    }
+
+    @Test
+    void aCreateroleAdminThatIsNotASuperuserSetsUpWithPluginRolesAsOnManagedPostgres() throws Exception {
+        String admin = "managed_admin_" + database;
+        try (Connection connection = TestPostgres.get().connect("postgres");
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE ROLE " + admin + " LOGIN CREATEROLE PASSWORD '" + TestPostgres.PASSWORD + "'");
+            statement.execute("ALTER DATABASE " + database + " OWNER TO " + admin);
+        }
+        env.put("POSTGRES_USER", admin);
+        start("notes", "role");
+        TestService.Response setup = service.setup();
+        assertThat(setup.body(), setup.status(), is(200));
+        assertThat(setup.body(), containsString("\"restart_required\":false"));
+        assertThat(service.status().getJsonObject("plugins").getString("isolation"), is("role"));
+        assertTable("notes_items", role("notes"));
+        assertThat(query("SELECT rolsuper OR rolcreaterole OR rolcreatedb OR rolreplication OR rolbypassrls"
+                         + " FROM pg_roles WHERE rolname = '" + role("notes") + "'"), is("f"));
+        PluginContext notes = TestPlugins.Notes.CONTEXT.get();
+        assertThat(notes.inTransaction(connection -> execute(connection,
+                "INSERT INTO notes_items (body, tags) VALUES ('managed', '{}')")), is(1));
+
+        start("notes", "role").awaitPhase("INITIALIZED", WAIT);
+        assertThat("a restart changes nothing a CREATEROLE admin may not",
+                   service.status().getString("phase"), is("INITIALIZED"));
+    }
+
+    @Test
+    void twoInstallationsOnOneClusterHaveRolesOfTheirOwn() throws Exception {
+        start("notes", "role");
+        assertThat(service.setup().status(), is(200));
+        String first = database;
+        String second = TestPostgres.get().createDatabase("plugins_second");
+        Map<String, String> secondEnv = new HashMap<>(TestPostgres.get().environment(second));
+        secondEnv.put("DEPLOYSTACK_ADMIN_TOKEN", TOKEN);
+        try (TestService other = TestService.start(secondEnv, data.resolve("second"), Path.of("migrations"),
+                                                   Map.of("plugins.enabled", "notes", "plugins.isolation", "role"))) {
+            assertThat(other.setup().status(), is(200));
+            String secondOwner = TestPostgres.get().queryValue(
+                    second, "SELECT tableowner FROM pg_tables WHERE tablename = 'notes_items'");
+            assertThat(secondOwner, is(PluginNames.role(second, "notes")));
+            assertThat(secondOwner, not(is(role("notes"))));
+            assertThat(TestPlugins.Notes.CONTEXT.get().inTransaction(connection -> execute(connection,
+                    "INSERT INTO notes_items (body, tags) VALUES ('second', '{}')")), is(1));
+        }
+        start("notes", "role").awaitPhase("INITIALIZED", WAIT);
+        assertTable("notes_items", role("notes"));
+        assertThat(TestPlugins.Notes.CONTEXT.get().inTransaction(connection -> execute(connection,
+                "INSERT INTO notes_items (body, tags) VALUES ('first', '{}')")), is(1));
+        assertThat(TestPostgres.get().queryValue(first, "SELECT string_agg(body, ',') FROM notes_items"), is("first"));
+        assertThat(TestPostgres.get().queryValue(second, "SELECT string_agg(body, ',') FROM notes_items"),
+                   is("second"));
+    }
+
+    @Test
+    void aTableOfAnEarlierRoleNameIsHandedToThePluginsRoleAtStart() throws Exception {
+        start("notes", "role");
+        assertThat(service.setup().status(), is(200));
+        String earlier = "deploystack_plugin_notes_" + database;
+        try (Connection connection = TestPostgres.get().connect(database);
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE ROLE " + earlier + " LOGIN");
+            statement.execute("ALTER TABLE notes_items OWNER TO " + earlier);
+        }
+        start("notes", "role").awaitPhase("INITIALIZED", WAIT);
+        assertTable("notes_items", role("notes"));
+        assertThat(TestService.logs().stream().anyMatch(line -> line.contains("moved from role " + earlier)), is(true));
+        assertThat(TestPlugins.Notes.CONTEXT.get().inTransaction(connection -> execute(connection,
+                "INSERT INTO notes_items (body, tags) VALUES ('after', '{}')")), is(1));
+    }
+
+    private String role(String pluginId) {
+        return PluginNames.role(database, pluginId);
     }
 
     private static int execute(Connection connection, String sql) throws SQLException {

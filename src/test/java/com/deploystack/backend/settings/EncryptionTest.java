@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.deploystack.backend.db.Migrator;
+import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.support.GeneratedDefinitions;
 import com.deploystack.backend.support.LogCapture;
 import com.deploystack.backend.support.TestPostgres;
@@ -48,11 +48,18 @@ class EncryptionTest {
         return new SettingsCipher(KeyDerivation.keyId(key), key);
     }
 
-    private static Connection migrated() throws SQLException {
-        String database = TestPostgres.get().createDatabase("encryption");
-        Connection connection = TestPostgres.get().connect(database);
-        new Migrator(Path.of("migrations")).up(connection);
-        return connection;
+    /** The database of the last {@link #migrated()}. */
+    private String database;
+
+    private Connection migrated() throws SQLException {
+        database = TestPostgres.get().createDatabase("encryption");
+        TestPostgres.get().migrate(database, Path.of("migrations"));
+        return TestPostgres.get().connect(database);
+    }
+
+    private KeyRotation.Result rotate(EncryptionSecret current, EncryptionSecret next) throws SQLException {
+        DatabaseSettings settings = TestPostgres.get().settings(database);
+        return KeyRotation.rotate(settings.migrationConnections(), TestPostgres.waits(settings), current, next);
     }
 
     @Test
@@ -167,10 +174,10 @@ class EncryptionTest {
 
             EncryptionSecret next = passphrase(PASSPHRASE);
             SettingsEncryptionException wrongCurrent = assertThrows(SettingsEncryptionException.class,
-                    () -> KeyRotation.rotate(connection, passphrase("not-the-current-secret"), next));
+                    () -> rotate(passphrase("not-the-current-secret"), next));
             assertThat(wrongCurrent.getMessage(), containsString("does not match"));
 
-            KeyRotation.Result result = KeyRotation.rotate(connection, current, next);
+            KeyRotation.Result result = rotate(current, next);
             assertThat(result.values(), is(20));
             SettingsCipher rotated = new EncryptionKeys(() -> next).unlock(connection);
             assertThat(rotated.keyId(), is(result.newKeyId()));
@@ -195,7 +202,7 @@ class EncryptionTest {
             connection.commit();
             Map<String, String> rowsBefore = storedValues(connection);
             SettingsEncryptionException e = assertThrows(SettingsEncryptionException.class,
-                    () -> KeyRotation.rotate(connection, current, passphrase(PASSPHRASE)));
+                    () -> rotate(current, passphrase(PASSPHRASE)));
             assertThat(e.getMessage(), containsString("generated-0.setting_20 failed authentication"));
             assertThat(storedValues(connection), is(rowsBefore));
             assertThat(keys.unlock(connection).keyId(), is(new EncryptionKeys(() -> current).unlock(connection).keyId()));

@@ -37,9 +37,7 @@ class SettingsInitializationTest {
     /** A fresh database with every migration applied. */
     private static String migratedDatabase() throws SQLException {
         String database = TestPostgres.get().createDatabase("settings_init");
-        try (Connection connection = TestPostgres.get().connect(database)) {
-            new Migrator(Path.of("migrations")).up(connection);
-        }
+        TestPostgres.get().migrate(database, Path.of("migrations"));
         return database;
     }
 

@@ -7,7 +7,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -61,6 +63,36 @@ public final class Neighbour implements AutoCloseable {
         Path haproxy = require(Path.of("/usr/sbin/haproxy"), "haproxy");
         Path file = write(directory.resolve("haproxy.cfg"), config);
         return start("haproxy", List.of(haproxy.toString(), "-db", "-f", file.toString()), directory, port);
+    }
+
+    /**
+     * PgBouncer in the foreground with {@code ini} (ending in its {@code [pgbouncer]} section, to which the Unix
+     * socket and connection logging are added as off), listening on {@code port}; {@code AUTH_FILE} in it names
+     * {@code users}. PgBouncer refuses to run as root: under root it runs as {@code postgres} (or {@code nobody}).
+     */
+    public static Neighbour pgbouncer(String ini, String users, int port) {
+        Path pgbouncer = require(Path.of("/usr/sbin/pgbouncer"), "pgbouncer");
+        try {
+            Path directory = Files.createTempDirectory("pgbouncer");
+            Path authFile = write(directory.resolve("users.txt"), users);
+            Path file = write(directory.resolve("pgbouncer.ini"),
+                              ini.replace("AUTH_FILE", authFile.toString())
+                              + "unix_socket_dir =\nlog_connections = 0\nlog_disconnections = 0\n");
+            for (Path path : List.of(directory, authFile, file)) {
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
+                        Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+            List<String> command = new ArrayList<>();
+            if ("root".equals(System.getProperty("user.name"))) {
+                String user = Files.exists(Path.of("/var/lib/postgresql")) ? "postgres" : "nobody";
+                command.addAll(List.of("setpriv", "--reuid=" + user, "--regid=" + user.replace("nobody", "nogroup"),
+                                       "--clear-groups"));
+            }
+            command.addAll(List.of(pgbouncer.toString(), file.toString()));
+            return start("pgbouncer", command, directory, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Neighbour start(String name, List<String> command, Path directory, int port) {

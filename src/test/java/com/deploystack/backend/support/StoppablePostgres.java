@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -18,6 +20,7 @@ public final class StoppablePostgres implements AutoCloseable {
     private final Path data;
     private final int port;
     private EmbeddedPostgres postgres;
+    private volatile boolean frozen;
 
     public StoppablePostgres() {
         try {
@@ -57,6 +60,36 @@ public final class StoppablePostgres implements AutoCloseable {
         }
     }
 
+    /** Freezes the server, its postmaster and every backend (SIGSTOP): it accepts connections and answers nothing. */
+    public void freeze() {
+        signal("STOP");
+        frozen = true;
+    }
+
+    /** Lets a frozen server run on (SIGCONT). */
+    public void thaw() {
+        signal("CONT");
+        frozen = false;
+    }
+
+    private void signal(String signal) {
+        try {
+            long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
+            List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(postmaster)));
+            ProcessHandle.of(postmaster).orElseThrow().descendants()
+                    .forEach(backend -> command.add(Long.toString(backend.pid())));
+            int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException(command + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>();
         env.put("POSTGRES_HOST", "localhost");
@@ -69,6 +102,9 @@ public final class StoppablePostgres implements AutoCloseable {
 
     @Override
     public void close() {
+        if (frozen) {
+            thaw();
+        }
         stop();
         try (var files = Files.walk(data)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());

@@ -9,10 +9,17 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.deploystack.backend.Application;
+import com.deploystack.backend.db.DatabaseConfiguration;
+import com.deploystack.backend.db.DatabaseSettings;
+import com.deploystack.backend.db.MigrationLock;
+import com.deploystack.backend.db.Migrator;
+import io.helidon.config.Config;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -116,6 +123,23 @@ public final class TestPostgres {
         env.put("POSTGRES_PASSWORD", password);
         env.put("POSTGRES_SSL", "false");
         return env;
+    }
+
+    /** The service's settings (default pool and timeouts) for {@code database}. */
+    public DatabaseSettings settings(String database) {
+        return DatabaseConfiguration.read(environment(database), Application.poolSettings(Config.empty())).settings()
+                .orElseThrow();
+    }
+
+    /** Applies the pending scripts of {@code repository} to {@code database}, as {@code migrate up} does. */
+    public List<Migrator.Script> migrate(String database, Path repository) throws SQLException {
+        DatabaseSettings settings = settings(database);
+        return new Migrator(repository).up(settings.migrationConnections(), waits(settings));
+    }
+
+    /** How tests wait for the migration lock: as the service does, silently. */
+    public static MigrationLock.Waits waits(DatabaseSettings settings) {
+        return MigrationLock.Waits.of(settings, settings.pool().lockPatience(), waiting -> { });
     }
 
     public Connection connect(String database) throws SQLException {

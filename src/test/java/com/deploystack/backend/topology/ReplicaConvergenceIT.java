@@ -68,7 +68,9 @@ class ReplicaConvergenceIT {
 
         for (ServiceProcess replica : List.of(second, third)) {
             long readyAfter = awaitReady(replica, setupDone);
-            System.out.println("[topology] replica ready " + readyAfter + " ms after setup elsewhere");
+            System.out.println("[topology] replica ready " + readyAfter + " ms after setup elsewhere; "
+                               + replica.output().lines().filter(line -> line.contains("Database initialized"))
+                                       .findFirst().orElse("(no catch-up line)"));
             assertThat(readyAfter, lessThan(CONVERGE_MILLIS));
             assertThat(replica.get("/api/db/status").body(), containsString("\"initialized\":true"));
         }

@@ -39,7 +39,7 @@ public final class MigrationGenerator {
      */
     public Generated generate(ScratchDatabases scratch, List<Rename> renames) throws SQLException {
         Connection scripts = scratch.create();
-        SchemaSnapshot previous = states.scripts(scripts);
+        SchemaSnapshot previous = states.scripts(scratch, scripts);
         SchemaSnapshot declared = states.declared(scratch.create());
         scripts.setAutoCommit(false);
         try {

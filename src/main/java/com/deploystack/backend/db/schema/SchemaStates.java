@@ -11,7 +11,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import com.deploystack.backend.db.ConnectionSource;
 import com.deploystack.backend.db.MigrationException;
+import com.deploystack.backend.db.MigrationLock;
 import com.deploystack.backend.db.Migrator;
 
 /** Builds the schemas to compare in scratch databases, and reads a running database's, as snapshots. */
@@ -28,10 +30,10 @@ public final class SchemaStates {
         this.repository = repository;
     }
 
-    /** Applies every script of the repository to the empty database of {@code scratch} and reads the result. */
-    public SchemaSnapshot scripts(Connection scratch) throws SQLException {
-        new Migrator(repository).up(scratch);
-        return CatalogReader.read(scratch);
+    /** Applies every script of the repository to the empty scratch database of {@code connection}; reads the result. */
+    public SchemaSnapshot scripts(ScratchDatabases scratch, Connection connection) throws SQLException {
+        new Migrator(repository).up(scratch.connections(connection), scratch.waits());
+        return CatalogReader.read(connection);
     }
 
     /** Creates the declared schema in the empty database of {@code scratch} and reads it. */
@@ -52,7 +54,7 @@ public final class SchemaStates {
      * Applies to {@code scratch} exactly the scripts applied to {@code live}, as the repository has them, and reads
      * the result.
      */
-    public Expected applied(Connection live, Connection scratch) throws SQLException {
+    public Expected applied(Connection live, ScratchDatabases scratch) throws SQLException {
         Migrator migrator = new Migrator(repository);
         Set<BigDecimal> applied = new HashSet<>();
         List<String> notes = new ArrayList<>();
@@ -75,18 +77,17 @@ public final class SchemaStates {
             notes.add(pending + " script" + (pending == 1 ? " is" : "s are") + " not applied to this database yet:"
                       + " not part of the comparison (migrate status lists them)");
         }
-        scratch.setAutoCommit(false);
-        try {
+        Connection built = scratch.create();
+        ConnectionSource connections = scratch.connections(built);
+        try (Connection holder = connections.open();
+             MigrationLock lock = MigrationLock.acquire(holder, scratch.waits())) {
             for (Migrator.Script script : migrator.scripts()) {
                 if (applied.contains(script.id())) {
-                    migrator.apply(scratch, script);
-                    scratch.commit();
+                    migrator.applyAlone(lock, built, script);
                 }
             }
-        } finally {
-            scratch.setAutoCommit(true);
         }
-        return new Expected(CatalogReader.read(scratch), notes);
+        return new Expected(CatalogReader.read(built), notes);
     }
 
     private static Set<String> pluginTables(Connection live) throws SQLException {

@@ -2,14 +2,15 @@ package com.deploystack.backend.db.schema;
 
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import com.deploystack.backend.db.ConnectionSource;
 import com.deploystack.backend.db.DatabaseSettings;
+import com.deploystack.backend.db.MigrationLock;
 
 /**
  * Throw-away databases on the configured server, for building schemas to compare: created on demand, dropped (with
@@ -43,10 +44,19 @@ public final class ScratchDatabases implements AutoCloseable {
                                    + e.getMessage(), e.getSQLState(), e);
         }
         created.add(name);
-        DatabaseSettings scratch = settings.forDatabase(name);
-        Connection connection = DriverManager.getConnection(scratch.jdbcUrl(), scratch.driverProperties());
+        Connection connection = settings.forDatabase(name).migrationConnections().open();
         connections.add(connection);
         return connection;
+    }
+
+    /** More connections to the scratch database {@code scratch} is connected to (one {@link #create()} made). */
+    public ConnectionSource connections(Connection scratch) throws SQLException {
+        return settings.forDatabase(scratch.getCatalog()).migrationConnections();
+    }
+
+    /** Waits for the migration lock of a scratch database: no one else uses it. */
+    public MigrationLock.Waits waits() {
+        return MigrationLock.Waits.of(settings, settings.pool().lockPatience(), waiting -> { });
     }
 
     /** Drops every database created here; one that cannot be dropped is named in the exception. */
