@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import com.deploystack.backend.support.TestPostgres;
 import com.deploystack.backend.support.TestService;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 /** The container health check command follows readiness: down before setup, up after, and down when nothing answers. */
+@Tag("server")
 class ReadinessProbeTest {
 
     @TempDir

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import com.deploystack.backend.support.TestService;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** With no POSTGRES_* variable the service runs on its own embedded PostgreSQL. */
+@Tag("server")
 class EmbeddedModeTest {
 
     @Test

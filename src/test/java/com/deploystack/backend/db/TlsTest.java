@@ -21,6 +21,7 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 /** TLS to a real PostgreSQL with {@code ssl=on} and a certificate this test made. */
+@Tag("server")
 class TlsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -9,6 +9,7 @@ import com.deploystack.backend.support.StoppablePostgres;
 import com.deploystack.backend.support.TestService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 /** Behaviour while PostgreSQL is down: health, setup errors, recovery. */
+@Tag("fault")
 class OutageTest {
 
     @TempDir

@@ -13,6 +13,7 @@ import com.deploystack.backend.support.TestPostgres;
 import com.deploystack.backend.support.TestService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.hamcrest.Matchers.startsWith;
  * Each wait of a connection is timed by what it waits for: a kept-alive connection by the idle timeout, a request
  * whose headers trickle in by the header deadline, a stalled body by the body timeout (here 1 s, 1 s and 3 s).
  */
+@Tag("fault")
 class ConnectionTimeoutsTest {
 
     private static final Duration HEADER = Duration.ofSeconds(1);

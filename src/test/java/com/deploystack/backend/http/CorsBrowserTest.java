@@ -18,6 +18,7 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.hamcrest.Matchers.is;
  * {@code GET /api/db/status} and {@code POST /api/db/setup} with {@code credentials: 'include'} and JSON, the way the
  * frontend does (so the browser sends a preflight). The same page from an origin not on the list gets nothing.
  */
+@Tag("browser")
 class CorsBrowserTest {
 
     private static final String PAGE = """

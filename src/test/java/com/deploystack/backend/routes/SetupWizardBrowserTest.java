@@ -19,6 +19,7 @@ import com.deploystack.backend.support.TestService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -36,6 +37,7 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
  * The setup wizard at {@code /setup} in Debian's headless Chromium against the real service and PostgreSQL.
  * Every state is saved as a screenshot under {@code target/screenshots/}.
  */
+@Tag("browser")
 class SetupWizardBrowserTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

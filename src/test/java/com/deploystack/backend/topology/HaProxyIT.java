@@ -23,6 +23,7 @@ import com.deploystack.backend.support.ServiceProcess;
 import com.deploystack.backend.support.StoppablePostgres;
 import com.deploystack.backend.support.TestPostgres;
 import com.deploystack.backend.support.TestService;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import static org.hamcrest.Matchers.is;
  * Debian's HAProxy in front of the packaged jar, configured as README.md says: its default HTTP/1.0 health check
  * on {@code /observe/health/ready}, the wizard reachable before setup, and rolling restarts under load.
  */
+@Tag("neighbour")
 class HaProxyIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

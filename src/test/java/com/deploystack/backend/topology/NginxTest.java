@@ -13,6 +13,7 @@ import com.deploystack.backend.support.TestPostgres;
 import com.deploystack.backend.support.TestService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.hamcrest.Matchers.is;
  * Debian's nginx in front of the service: with nothing but a {@code proxy_pass} (nginx then speaks HTTP/1.0 to
  * the service and closes every upstream connection), and with the server block of README.md.
  */
+@Tag("neighbour")
 class NginxTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -22,6 +22,7 @@ import com.deploystack.backend.support.ServiceProcess;
 import com.deploystack.backend.support.TestPostgres;
 import com.deploystack.backend.support.TestService;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +40,7 @@ import static org.hamcrest.Matchers.not;
  * requests answers without a single error, the audit plugin's own role logs in through {@code auth_query}; and a
  * plugin role PgBouncer does not know makes setup ask for a restart at once, naming the plugin.
  */
+@Tag("neighbour")
 class PgBouncerIT {
 
     private static final String TOKEN = "pgbouncer-test-admin-token";
