@@ -18,7 +18,9 @@ import java.util.Map;
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.MigrationException;
 import com.deploystack.backend.db.MigrationLock;
+import com.deploystack.backend.db.MigrationPlan;
 import com.deploystack.backend.db.Migrator;
+import com.deploystack.backend.db.Script;
 import com.deploystack.backend.db.schema.DdlWriter;
 import com.deploystack.backend.db.schema.DeclaredSchema;
 import com.deploystack.backend.db.schema.Hazard;
@@ -306,7 +308,7 @@ final class MigrateCommand {
     }
 
     private int up(DatabaseSettings settings, MigrationLock.Waits waits) throws SQLException {
-        List<Migrator.Script> applied = migrator().up(settings.migrationConnections(), waits);
+        List<Script> applied = migrator().up(settings.migrationConnections(), waits);
         applied.forEach(script -> out.println("applied " + script.fileName()));
         out.println(applied.isEmpty() ? "Nothing to apply: the database is up to date."
                             : "Applied " + applied.size() + " script" + (applied.size() == 1 ? "." : "s."));
@@ -314,21 +316,21 @@ final class MigrateCommand {
     }
 
     private int down(DatabaseSettings settings, MigrationLock.Waits waits) throws SQLException {
-        Migrator.Script undone = migrator().down(settings.migrationConnections(), waits);
+        Script undone = migrator().down(settings.migrationConnections(), waits);
         out.println("undid " + undone.fileName());
         return CommandDatabase.OK;
     }
 
     private int status(Connection connection) throws SQLException {
-        List<Migrator.ScriptStatus> rows = migrator().status(connection);
+        List<MigrationPlan.ScriptStatus> rows = migrator().status(connection);
         out.printf("%-16s %-25s %-13s %s%n", "ID", "APPLIED AT", "STATE", "DESCRIPTION");
-        for (Migrator.ScriptStatus row : rows) {
+        for (MigrationPlan.ScriptStatus row : rows) {
             out.printf("%-16s %-25s %-13s %s%n", row.id().toPlainString(),
                        row.appliedAt().isEmpty() ? "-" : row.appliedAt(),
                        row.state().name().toLowerCase(Locale.ROOT).replace('_', ' '), row.description());
         }
-        boolean upToDate = rows.stream().allMatch(row -> row.state() == Migrator.State.APPLIED
-                                                         || row.state() == Migrator.State.AHEAD);
+        boolean upToDate = rows.stream().allMatch(row -> row.state() == MigrationPlan.State.APPLIED
+                                                         || row.state() == MigrationPlan.State.AHEAD);
         return upToDate ? CommandDatabase.OK : CommandDatabase.NOT_UP_TO_DATE;
     }
 }

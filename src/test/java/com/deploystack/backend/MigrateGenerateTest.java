@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.Migrator;
+import com.deploystack.backend.db.Script;
 import com.deploystack.backend.db.schema.CatalogReader;
 import com.deploystack.backend.db.schema.DeclaredSchema;
 import com.deploystack.backend.db.schema.SchemaSnapshot;
@@ -165,7 +166,7 @@ class MigrateGenerateTest {
         assertThat(text, containsString("SET LOCAL lock_timeout = '5s';"));
 
         try (Connection connection = TestPostgres.get().connect(database)) {
-            assertThat(migrator.up(settings.migrationConnections(), TestPostgres.waits(settings)).stream().map(Migrator.Script::fileName).toList(),
+            assertThat(migrator.up(settings.migrationConnections(), TestPostgres.waits(settings)).stream().map(Script::fileName).toList(),
                        contains(script.getFileName().toString()));
             assertThat(CatalogReader.read(connection), is(declared(repository)));
             if (edit.name().startsWith("renamed")) {

@@ -269,21 +269,21 @@ public final class DatabaseInitializer {
             database.phases().beginInitializing("migrations");
             began = true;
             StepTimes times = new StepTimes();
-            List<Migrator.Script> batch = new ArrayList<>();
-            for (Migrator.Script script : lock.inTransaction(work, migrator::pending)) {
-                if (script.mode() == Migrator.Mode.OUTSIDE_TRANSACTION) {
+            List<Script> batch = new ArrayList<>();
+            for (Script script : lock.inTransaction(work, migrator::pending)) {
+                if (script.mode() == Script.Mode.OUTSIDE_TRANSACTION) {
                     commit(lock, work, batch);
                     migrator.applyAlone(lock, work, script);
                 } else {
                     batch.add(script);
-                    if (script.mode() == Migrator.Mode.COMMIT_AFTER) {
+                    if (script.mode() == Script.Mode.COMMIT_AFTER) {
                         commit(lock, work, batch);
                     }
                 }
             }
             Instant selectedAt = Instant.now();
             lock.inTransaction(work, transaction -> {
-                for (Migrator.Script script : batch) {
+                for (Script script : batch) {
                     migrator.apply(transaction, script);
                 }
                 times.done("migrations");
@@ -313,12 +313,12 @@ public final class DatabaseInitializer {
     }
 
     /** Applies and commits the scripts of {@code batch} (a transaction boundary of setup), then empties it. */
-    private void commit(MigrationLock lock, Connection work, List<Migrator.Script> batch) throws SQLException {
+    private void commit(MigrationLock lock, Connection work, List<Script> batch) throws SQLException {
         if (batch.isEmpty()) {
             return;
         }
         lock.inTransaction(work, transaction -> {
-            for (Migrator.Script script : batch) {
+            for (Script script : batch) {
                 migrator.apply(transaction, script);
             }
             DatabaseEvents.notify(transaction, DatabaseEvents.SETUP);

@@ -1,163 +1,49 @@
 package com.deploystack.backend.db;
 
-import java.io.IOException;
-import java.io.Reader;
 import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.regex.Pattern;
 
-import org.apache.ibatis.migration.Change;
-import org.apache.ibatis.migration.FileMigrationLoader;
 import org.apache.ibatis.migration.operations.ScriptRunner;
 
 /**
- * Applies the MyBatis Migrations repository in {@code migrations/}. MyBatis reads and splits the scripts;
- * this class adds what MyBatis lacks: each script and its changelog row commit together, an advisory lock
- * serializes replicas, and a SHA-256 of every applied script detects later edits.
+ * Applies the scripts of the {@link ScriptRepository} as the {@link MigrationPlan} says, under the
+ * {@link MigrationLock}: each script and its {@link Changelog} row commit together, a script marked
+ * {@value Script#OUTSIDE_TRANSACTION} runs statement by statement, and a failure says whether the script is at
+ * fault.
  */
 public final class Migrator {
 
-    /** A script of the repository. */
-    public record Script(BigDecimal id, String description, String fileName, String checksum, Mode mode) {
-    }
-
-    /** How a script is applied. */
-    public enum Mode {
-        /** In a transaction with its changelog row (at setup, with the scripts around it). */
-        TRANSACTIONAL,
-        /**
-         * Adds enum values ({@code ALTER TYPE … ADD VALUE}): committed before the next script, which can use a new
-         * value only once it is committed, as {@code migrate up} (one transaction per script) does anyway.
-         */
-        COMMIT_AFTER,
-        /** Marked {@value #OUTSIDE_TRANSACTION}: each statement on its own, for {@code CREATE INDEX CONCURRENTLY}. */
-        OUTSIDE_TRANSACTION
-    }
-
-    /** A script's line that runs it outside any transaction; a plain comment to the official MyBatis tool. */
-    public static final String OUTSIDE_TRANSACTION = "-- deploystack: no transaction";
-    private static final Pattern OUTSIDE = Pattern.compile("(?m)^--\\s*deploystack:\\s*no transaction\\s*$");
-    private static final Pattern ADDS_ENUM_VALUE = Pattern.compile("(?is)\\bALTER\\s+TYPE\\b[^;]*\\bADD\\s+VALUE\\b");
-    private static final String UNDO = "-- //@UNDO";
-
-    /**
-     * How a script stands against the changelog. {@code AHEAD}: applied, unknown here, and newer than every script
-     * here: a newer release applied it (this one runs on, as during a rolling upgrade, and says so).
-     * {@code MISSING}: applied, unknown here, and older than a script here: the repository lost it.
-     */
-    public enum State { APPLIED, CHANGED, MISSING, AHEAD, PENDING, OUT_OF_ORDER }
-
-    /** One row of {@link #status(Connection)}. */
-    public record ScriptStatus(BigDecimal id, String description, String appliedAt, State state) {
-    }
-
-    private record Applied(BigDecimal id, String appliedAt, String description, String checksum) {
-    }
-
-    private static final String CHANGELOG = "changelog";
-
-    private final Path repository;
+    private final ScriptRepository repository;
 
     public Migrator(Path repository) {
-        this.repository = repository;
+        this.repository = new ScriptRepository(repository);
     }
 
     public Path scriptsDirectory() {
-        return repository.resolve("scripts");
+        return repository.scriptsDirectory();
     }
 
-    /** The repository's scripts in id order; a missing or empty repository is an error, never "nothing to do". */
+    /** The repository's scripts in id order. */
     public List<Script> scripts() {
-        Path directory = scriptsDirectory();
-        if (!Files.isDirectory(directory)) {
-            throw new MigrationException("Migrations directory " + directory.toAbsolutePath()
-                                         + " is missing: the service cannot create its tables without it");
-        }
-        List<Script> scripts = loader().getMigrations().stream()
-                .sorted(Comparator.comparing(Change::getId))
-                .map(change -> script(change, directory.resolve(change.getFilename())))
-                .toList();
-        if (scripts.isEmpty()) {
-            throw new MigrationException("Migrations directory " + directory.toAbsolutePath()
-                                         + " holds no scripts: the service cannot create its tables without them");
-        }
-        return scripts;
+        return repository.scripts();
     }
 
     /** Every script, applied or not, and every applied script missing from the repository. */
-    public List<ScriptStatus> status(Connection connection) throws SQLException {
-        Map<BigDecimal, Applied> applied = applied(connection);
-        BigDecimal lastApplied = applied.keySet().stream().max(Comparator.naturalOrder()).orElse(BigDecimal.ZERO);
-        List<ScriptStatus> rows = new ArrayList<>();
-        List<Script> scripts = scripts();
-        for (Script script : scripts) {
-            Applied row = applied.remove(script.id());
-            if (row == null) {
-                State state = script.id().compareTo(lastApplied) < 0 ? State.OUT_OF_ORDER : State.PENDING;
-                rows.add(new ScriptStatus(script.id(), script.description(), "", state));
-            } else {
-                boolean same = row.checksum() == null || row.checksum().equals(script.checksum());
-                rows.add(new ScriptStatus(script.id(), script.description(), row.appliedAt(),
-                                          same ? State.APPLIED : State.CHANGED));
-            }
-        }
-        BigDecimal newestHere = scripts.getLast().id();
-        applied.values().forEach(row -> rows.add(new ScriptStatus(
-                row.id(), row.description(), row.appliedAt(),
-                row.id().compareTo(newestHere) > 0 ? State.AHEAD : State.MISSING)));
-        rows.sort(Comparator.comparing(ScriptStatus::id));
-        return rows;
+    public List<MigrationPlan.ScriptStatus> status(Connection connection) throws SQLException {
+        return MigrationPlan.status(scripts(), Changelog.read(connection));
     }
 
-    /**
-     * The scripts still to apply, after checking that no applied script changed or disappeared and that no
-     * pending script is older than the last applied one. Call inside the migration lock.
-     */
+    /** The scripts still to apply ({@link MigrationPlan#pending}). Call inside the migration lock. */
     public List<Script> pending(Connection connection) throws SQLException {
-        List<Script> scripts = scripts();
-        Map<String, Script> byId = new LinkedHashMap<>();
-        scripts.forEach(script -> byId.put(script.id().toPlainString(), script));
-        List<Script> pending = new ArrayList<>();
-        for (ScriptStatus row : status(connection)) {
-            Script script = byId.get(row.id().toPlainString());
-            switch (row.state()) {
-                case APPLIED, AHEAD -> { }
-                case PENDING -> pending.add(script);
-                case CHANGED -> throw new MigrationException("Applied migration " + script.fileName()
-                        + " was changed after it was applied (checksum differs). Restore the original file and add"
-                        + " a new script for the change.");
-                case MISSING -> throw new MigrationException("Applied migration " + row.id().toPlainString() + " ("
-                        + row.description() + ") is missing from " + scriptsDirectory()
-                        + ". Restore the script or deploy the release that contains it.");
-                case OUT_OF_ORDER -> throw new MigrationException("Pending migration " + script.fileName()
-                        + " is older than the last applied script and would run out of order. Rename it with a"
-                        + " newer timestamp (migrate new) and restart.");
-            }
-        }
-        return pending;
+        return MigrationPlan.pending(scripts(), Changelog.read(connection), scriptsDirectory().toString());
     }
 
     /**
@@ -168,13 +54,13 @@ public final class Migrator {
      */
     public void apply(Connection connection, Script script) throws SQLException {
         try {
-            String sql = read(script, false);
+            String sql = repository.sql(script, false);
             if (!sql.isBlank()) {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute(sql);
                 }
             }
-            record(connection, script);
+            Changelog.record(connection, script);
         } catch (SQLException e) {
             if (DatabaseFailure.notTheScriptsFault(e)) {
                 throw e;
@@ -185,11 +71,11 @@ public final class Migrator {
 
     /**
      * Applies {@code script} on {@code connection} under {@code lock}: in a transaction of its own with its
-     * changelog row, or statement by statement when it is marked {@value #OUTSIDE_TRANSACTION} (its changelog row
-     * then follows in a transaction once every statement succeeded). Tells the other replicas.
+     * changelog row, or statement by statement when it runs outside a transaction (its changelog row then follows
+     * in a transaction once every statement succeeded). Tells the other replicas.
      */
     public void applyAlone(MigrationLock lock, Connection connection, Script script) throws SQLException {
-        if (script.mode() != Mode.OUTSIDE_TRANSACTION) {
+        if (script.mode() != Script.Mode.OUTSIDE_TRANSACTION) {
             lock.inTransaction(connection, transaction -> {
                 apply(transaction, script);
                 DatabaseEvents.notify(transaction, DatabaseEvents.SETUP);
@@ -207,7 +93,7 @@ public final class Migrator {
                 runner.setThrowWarning(false);
                 runner.setLogWriter(null);
                 runner.setErrorLogWriter(null);
-                runner.runScript(new StringReader(read(script, false)));
+                runner.runScript(new StringReader(repository.sql(script, false)));
                 return null;
             });
         } catch (RuntimeException e) {
@@ -223,7 +109,7 @@ public final class Migrator {
                     + ") was dropped") + "; fix the script so that it can run again, then restart or retry setup.");
         }
         lock.inTransaction(connection, transaction -> {
-            record(transaction, script);
+            Changelog.record(transaction, script);
             DatabaseEvents.notify(transaction, DatabaseEvents.SETUP);
             return null;
         });
@@ -258,17 +144,14 @@ public final class Migrator {
              MigrationLock lock = MigrationLock.acquire(holder, waits);
              Connection work = connections.open()) {
             return lock.inTransaction(work, connection -> {
-                Applied last = applied(connection).values().stream().max(Comparator.comparing(Applied::id))
+                Changelog.Entry last = Changelog.read(connection).values().stream()
+                        .max(Comparator.comparing(Changelog.Entry::id))
                         .orElseThrow(() -> new MigrationException("No applied migration to undo."));
                 Script script = scripts().stream().filter(s -> s.id().equals(last.id())).findFirst()
                         .orElseThrow(() -> new MigrationException("Applied migration " + last.id().toPlainString()
                                                                   + " is missing from " + scriptsDirectory()));
-                try (PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM " + CHANGELOG + " WHERE id = ?")) {
-                    delete.setBigDecimal(1, script.id());
-                    delete.executeUpdate();
-                }
-                String undo = read(script, true);
+                Changelog.remove(connection, script);
+                String undo = repository.sql(script, true);
                 if (!undo.isBlank()) {
                     try (Statement statement = connection.createStatement()) {
                         statement.execute(undo);
@@ -277,17 +160,6 @@ public final class Migrator {
                 DatabaseEvents.notify(connection, DatabaseEvents.SETUP);
                 return script;
             });
-        }
-    }
-
-    private static void record(Connection connection, Script script) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO " + CHANGELOG + " (id, applied_at, description, checksum) VALUES (?, ?, ?, ?)")) {
-            insert.setBigDecimal(1, script.id());
-            insert.setString(2, appliedAtNow());
-            insert.setString(3, script.description());
-            insert.setString(4, script.checksum());
-            insert.executeUpdate();
         }
     }
 
@@ -337,70 +209,8 @@ public final class Migrator {
         return Optional.empty();
     }
 
-    private static Script script(Change change, Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read migration " + file, e);
-        }
-        String forward = text.contains(UNDO) ? text.substring(0, text.indexOf(UNDO)) : text;
-        Mode mode = OUTSIDE.matcher(forward).find() ? Mode.OUTSIDE_TRANSACTION
-                : ADDS_ENUM_VALUE.matcher(forward).find() ? Mode.COMMIT_AFTER
-                : Mode.TRANSACTIONAL;
-        return new Script(change.getId(), change.getDescription(), change.getFilename(), checksum(file), mode);
-    }
-
-    private Map<BigDecimal, Applied> applied(Connection connection) throws SQLException {
-        Map<BigDecimal, Applied> applied = new LinkedHashMap<>();
-        if (!Catalog.tableExists(connection, CHANGELOG)) {
-            return applied;
-        }
-        try (Statement statement = connection.createStatement()) {
-            try (ResultSet rows = statement.executeQuery(
-                    "SELECT id, applied_at, description, checksum FROM " + CHANGELOG + " ORDER BY id")) {
-                while (rows.next()) {
-                    BigDecimal id = rows.getBigDecimal(1);
-                    applied.put(id, new Applied(id, rows.getString(2), rows.getString(3), rows.getString(4)));
-                }
-            }
-        }
-        return applied;
-    }
-
-    private FileMigrationLoader loader() {
-        return new FileMigrationLoader(scriptsDirectory().toFile(), "UTF-8", new Properties());
-    }
-
-    private String read(Script script, boolean undo) {
-        Change change = new Change(script.id(), null, script.description());
-        change.setFilename(script.fileName());
-        try (Reader reader = loader().getScriptReader(change, undo)) {
-            StringWriter sql = new StringWriter();
-            reader.transferTo(sql);
-            return sql.toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static String sentence(String message) {
         String text = String.valueOf(message).strip().replaceAll("\\s+", " ");
         return text.endsWith(".") ? text : text + ".";
-    }
-
-    private static String checksum(Path file) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read migration " + file, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** MyBatis's own changelog format: {@code yyyy-MM-dd HH:mm:ss.S} in UTC. */
-    private static String appliedAtNow() {
-        return Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS)).toString();
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Properties;
 
 import com.deploystack.backend.db.Migrator;
+import com.deploystack.backend.db.Script;
 import com.deploystack.backend.support.TestPostgres;
 import org.apache.ibatis.migration.Change;
 import org.apache.ibatis.migration.FileMigrationLoader;
@@ -66,7 +67,7 @@ public final class MigrationBenchmark {
                                                              new Properties());
         Path directory = Files.createTempDirectory("bench-sql");
         List<Path> files = new ArrayList<>();
-        for (Migrator.Script script : migrator.scripts()) {
+        for (Script script : migrator.scripts()) {
             Change change = new Change(script.id(), null, script.description());
             change.setFilename(script.fileName());
             StringWriter sql = new StringWriter();

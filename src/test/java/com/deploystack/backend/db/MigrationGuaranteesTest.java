@@ -152,11 +152,11 @@ class MigrationGuaranteesTest {
     void everyAppliedScriptHasItsSha256Recorded() throws Exception {
         Migrator migrator = new Migrator(repository.root());
         try (Connection connection = TestPostgres.get().connect(database)) {
-            for (Migrator.Script script : migrator.scripts()) {
+            for (Script script : migrator.scripts()) {
                 assertThat(query("SELECT checksum FROM changelog WHERE id = " + script.id()), is(script.checksum()));
             }
-            List<Migrator.ScriptStatus> rows = migrator.status(connection);
-            assertThat(rows.stream().allMatch(row -> row.state() == Migrator.State.APPLIED), is(true));
+            List<MigrationPlan.ScriptStatus> rows = migrator.status(connection);
+            assertThat(rows.stream().allMatch(row -> row.state() == MigrationPlan.State.APPLIED), is(true));
         }
     }
 

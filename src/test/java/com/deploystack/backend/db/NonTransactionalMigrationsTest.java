@@ -45,7 +45,7 @@ public class NonTransactionalMigrationsTest {
         repository.write("29990101000003_insert_angry.sql", "INSERT INTO moods (m) VALUES ('angry');",
                          "DELETE FROM moods WHERE m = 'angry';");
         repository.write("29990101000004_index_moods_concurrently.sql",
-                         Migrator.OUTSIDE_TRANSACTION + "\nCREATE INDEX CONCURRENTLY moods_m_idx ON moods (m);",
+                         Script.OUTSIDE_TRANSACTION + "\nCREATE INDEX CONCURRENTLY moods_m_idx ON moods (m);",
                          "DROP INDEX CONCURRENTLY moods_m_idx;");
     }
 
@@ -77,7 +77,7 @@ public class NonTransactionalMigrationsTest {
         repository.write("29990101000001_create_dups.sql",
                          "CREATE TABLE dups (v int);\nINSERT INTO dups VALUES (1), (1);", "DROP TABLE dups;");
         Path unique = repository.write("29990101000002_unique_dups.sql",
-                                       Migrator.OUTSIDE_TRANSACTION + "\nCREATE UNIQUE INDEX CONCURRENTLY dups_v_idx"
+                                       Script.OUTSIDE_TRANSACTION + "\nCREATE UNIQUE INDEX CONCURRENTLY dups_v_idx"
                                        + " ON dups (v);", "DROP INDEX CONCURRENTLY dups_v_idx;");
         String database = TestPostgres.get().createDatabase("nontx_fail");
         try (TestService service = TestService.start(TestPostgres.get().environment(database), work.resolve("data"),
@@ -107,7 +107,7 @@ public class NonTransactionalMigrationsTest {
         ScriptRepository repository = repository();
         repository.write("29990101000001_create_dups.sql",
                          "CREATE TABLE dups (v int);\nINSERT INTO dups VALUES (1), (1);", "DROP TABLE dups;");
-        repository.write("29990101000002_unique_dups.sql", Migrator.OUTSIDE_TRANSACTION
+        repository.write("29990101000002_unique_dups.sql", Script.OUTSIDE_TRANSACTION
                                                            + "\nCREATE UNIQUE INDEX CONCURRENTLY dups_v_idx ON dups (v);",
                          "DROP INDEX CONCURRENTLY dups_v_idx;");
         String database = TestPostgres.get().createDatabase("nontx_up_fail");

@@ -19,6 +19,7 @@ import com.deploystack.backend.db.DatabaseConfiguration;
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.MigrationLock;
 import com.deploystack.backend.db.Migrator;
+import com.deploystack.backend.db.Script;
 import io.helidon.config.Config;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -132,7 +133,7 @@ public final class TestPostgres {
     }
 
     /** Applies the pending scripts of {@code repository} to {@code database}, as {@code migrate up} does. */
-    public List<Migrator.Script> migrate(String database, Path repository) throws SQLException {
+    public List<Script> migrate(String database, Path repository) throws SQLException {
         DatabaseSettings settings = settings(database);
         return new Migrator(repository).up(settings.migrationConnections(), waits(settings));
     }

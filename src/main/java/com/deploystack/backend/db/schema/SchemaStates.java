@@ -3,8 +3,8 @@ package com.deploystack.backend.db.schema;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,7 +14,9 @@ import java.util.Set;
 import com.deploystack.backend.db.ConnectionSource;
 import com.deploystack.backend.db.MigrationException;
 import com.deploystack.backend.db.MigrationLock;
+import com.deploystack.backend.db.MigrationPlan;
 import com.deploystack.backend.db.Migrator;
+import com.deploystack.backend.db.Script;
 
 /** Builds the schemas to compare in scratch databases, and reads a running database's, as snapshots. */
 public final class SchemaStates {
@@ -59,7 +61,7 @@ public final class SchemaStates {
         Set<BigDecimal> applied = new HashSet<>();
         List<String> notes = new ArrayList<>();
         int pending = 0;
-        for (Migrator.ScriptStatus row : migrator.status(live)) {
+        for (MigrationPlan.ScriptStatus row : migrator.status(live)) {
             switch (row.state()) {
                 case APPLIED -> applied.add(row.id());
                 case CHANGED -> {
@@ -81,7 +83,7 @@ public final class SchemaStates {
         ConnectionSource connections = scratch.connections(built);
         try (Connection holder = connections.open();
              MigrationLock lock = MigrationLock.acquire(holder, scratch.waits())) {
-            for (Migrator.Script script : migrator.scripts()) {
+            for (Script script : migrator.scripts()) {
                 if (applied.contains(script.id())) {
                     migrator.applyAlone(lock, built, script);
                 }
