@@ -8,11 +8,11 @@ import java.sql.SQLException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -153,7 +153,7 @@ public final class DatabaseInitializer {
             bringUpToDate();
             return SetupResult.ALREADY_PERFORMED;
         } catch (SQLException e) {
-            SetupException failure = failureOf(e);
+            SetupException failure = SetupException.describe(e, database.settings(), selectionFile.path());
             LOG.log(Level.WARNING, "Database setup failed: " + failure.getMessage(), e);
             throw failure;
         } finally {
@@ -252,79 +252,47 @@ public final class DatabaseInitializer {
     }
 
     /**
-     * Setup under the migration lock: empty when the marker says another replica performed it (the caller then
-     * catches up). The pending scripts, the steps, the marker and the selection file go in one transaction, unless
-     * a script must run outside one or adds enum values: the scripts before it are then committed first.
+     * Setup under the migration lock ({@link InitializationRun}): empty when the marker says another replica
+     * performed it (the caller then catches up). The selection file is written in the last transaction, just before
+     * it commits, and removed again when it does not.
      */
     private Optional<SetupResult> setupUnderLock() throws SQLException {
-        boolean began = false;
-        boolean fileWritten = false;
-        try (Connection holder = database.connectForMigrations();
-             MigrationLock lock = MigrationLock.acquire(holder, waits(setupPatience));
-             Connection work = database.connectForMigrations()) {
-            if (lock.inTransaction(work, SetupMarker::exists)) {
-                return Optional.empty();
-            }
-            database.phases().setupIs(PhaseMachine.Setup.NOT_PERFORMED);
-            database.phases().beginInitializing("migrations");
-            began = true;
+        Instant selectedAt = Instant.now();
+        AtomicBoolean began = new AtomicBoolean();
+        try {
             StepTimes times = new StepTimes();
-            List<Script> batch = new ArrayList<>();
-            for (Script script : lock.inTransaction(work, migrator::pending)) {
-                if (script.mode() == Script.Mode.OUTSIDE_TRANSACTION) {
-                    commit(lock, work, batch);
-                    migrator.applyAlone(lock, work, script);
-                } else {
-                    batch.add(script);
-                    if (script.mode() == Script.Mode.COMMIT_AFTER) {
-                        commit(lock, work, batch);
-                    }
-                }
-            }
-            Instant selectedAt = Instant.now();
-            lock.inTransaction(work, transaction -> {
-                for (Script script : batch) {
-                    migrator.apply(transaction, script);
-                }
-                times.done("migrations");
-                runSteps(transaction, times);
-                database.phases().step("finishing");
+            boolean performed = run(setupPatience).run(InitializationRun.Kind.SETUP, times, () -> {
+                database.phases().setupIs(PhaseMachine.Setup.NOT_PERFORMED);
+                database.phases().beginInitializing(Step.MIGRATIONS);
+                began.set(true);
+            }, transaction -> {
                 SetupMarker.record(transaction, selectedAt);
                 DatabaseEvents.notify(transaction, DatabaseEvents.SETUP);
                 writeSelection(selectedAt);
                 return null;
             });
-            fileWritten = true;
-            selection = new SelectionFile.Selected(SelectionFile.TYPE, selectedAt, SelectionFile.VERSION);
-            database.phases().initialized();
-            LOG.log(Level.INFO, "Database setup performed; selection written to " + selectionFile.path());
-        } catch (SQLException | RuntimeException e) {
-            if (!fileWritten) {
-                deleteSelection(e);
+            if (!performed) {
+                return Optional.empty();
             }
-            SetupException failure = describe(e);
-            if (began) {
+        } catch (SQLException | RuntimeException e) {
+            deleteSelection(e);
+            SetupException failure = SetupException.describe(e, database.settings(), selectionFile.path());
+            if (began.get()) {
                 database.phases().failed(PublicReason.of(failure));
             }
             LOG.log(Level.WARNING, "Database setup failed: " + failure.getMessage(), e);
             throw failure;
         }
+        selection = new SelectionFile.Selected(SelectionFile.TYPE, selectedAt, SelectionFile.VERSION);
+        database.phases().initialized();
+        LOG.log(Level.INFO, "Database setup performed; selection written to " + selectionFile.path());
         return Optional.of(activateSteps(true) ? SetupResult.PERFORMED : SetupResult.PERFORMED_RESTART_REQUIRED);
     }
 
-    /** Applies and commits the scripts of {@code batch} (a transaction boundary of setup), then empties it. */
-    private void commit(MigrationLock lock, Connection work, List<Script> batch) throws SQLException {
-        if (batch.isEmpty()) {
-            return;
-        }
-        lock.inTransaction(work, transaction -> {
-            for (Script script : batch) {
-                migrator.apply(transaction, script);
-            }
-            DatabaseEvents.notify(transaction, DatabaseEvents.SETUP);
-            return null;
-        });
-        batch.clear();
+    private InitializationRun run(Duration patience) {
+        return new InitializationRun(database, migrator, steps,
+                                     MigrationLock.Waits.of(database.settings().orElseThrow(), patience,
+                                                            this::waitingFor));
     }
 
     private void writeSelection(Instant selectedAt) {
@@ -346,10 +314,6 @@ public final class DatabaseInitializer {
         }
     }
 
-    private MigrationLock.Waits waits(Duration patience) {
-        return MigrationLock.Waits.of(database.settings().orElseThrow(), patience, this::waitingFor);
-    }
-
     /** Records what is waited for, for the status, and logs each new wait once. */
     private void waitingFor(String what) {
         if (!what.isEmpty() && !what.equals(waitingFor)) {
@@ -361,30 +325,31 @@ public final class DatabaseInitializer {
     }
 
     /**
-     * The catch-up: applies pending scripts (each on its own), runs the steps and makes sure the marker exists,
-     * under the migration lock, waiting for it as long as it takes (each wait bounded, the status saying for whom).
+     * The catch-up ({@link InitializationRun}): prepares the steps before the lock, then applies pending scripts
+     * (each on its own), runs the steps and makes sure the marker exists, waiting for the lock as long as it takes
+     * (each wait bounded, the status saying for whom).
      */
     private void bringUpToDate() throws SQLException {
         database.phases().setupIs(PhaseMachine.Setup.PERFORMED);
-        database.phases().beginInitializing("migrations");
+        database.phases().beginInitializing(Step.MIGRATIONS);
         StepTimes times = new StepTimes();
         database.dataSource().ifPresent(dataSource -> steps.forEach(step -> step.prepare(dataSource)));
-        times.done("preparation");
-        try (Connection holder = database.connectForMigrations();
-             MigrationLock lock = MigrationLock.acquire(holder, waits(CATCH_UP_PATIENCE));
-             Connection work = database.connectForMigrations()) {
-            migrator.applyPending(lock, work);
-            lock.inTransaction(work, DatabaseState::read).newestApplied().ifPresent(this::compareWithScripts);
-            times.done("migrations");
-            lock.inTransaction(work, transaction -> {
-                runSteps(transaction, times);
-                database.phases().step("finishing");
-                SetupMarker.record(transaction, selectedAt());
+        times.done(Step.PREPARATION);
+        try {
+            Instant selectedAt = selectedAt();
+            run(CATCH_UP_PATIENCE).run(InitializationRun.Kind.CATCH_UP, times, () -> { }, transaction -> {
+                SetupMarker.record(transaction, selectedAt);
                 return null;
             });
-            times.done("finishing");
+            database.dataSource().ifPresent(dataSource -> {
+                try {
+                    read(dataSource).newestApplied().ifPresent(this::compareWithScripts);
+                } catch (SQLException e) {
+                    LOG.log(Level.DEBUG, "Could not compare the changelog with this release's scripts", e);
+                }
+            });
         } catch (SQLException e) {
-            SetupException failure = failureOf(e);
+            SetupException failure = SetupException.describe(e, database.settings(), selectionFile.path());
             database.phases().failed(PublicReason.of(failure));
             if (failure.kind() == SetupException.Kind.UNREACHABLE) {
                 throw e;
@@ -398,16 +363,8 @@ public final class DatabaseInitializer {
         }
         database.phases().initialized();
         activateSteps(false);
-        times.done("activation");
+        times.done(Step.ACTIVATION);
         LOG.log(Level.INFO, "Database initialized; migrations are up to date. " + times);
-    }
-
-    private void runSteps(Connection connection, StepTimes times) throws SQLException {
-        for (InitializationStep step : steps) {
-            database.phases().step(step.name());
-            step.run(connection);
-            times.done(step.name());
-        }
     }
 
     /** Runs every step's post-commit activation; false when one failed (each failure is logged). */
@@ -417,24 +374,12 @@ public final class DatabaseInitializer {
             try {
                 step.activate(setupPerformed);
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "Step " + step.name() + " could not start on the initialized database: "
-                                     + e.getMessage() + "; a restart may be required");
+                LOG.log(Level.ERROR, "Step " + step.step().label() + " could not start on the initialized database:"
+                                     + " " + e.getMessage() + "; a restart may be required", e);
                 allActive = false;
             }
         }
         return allActive;
-    }
-
-    private SetupException describe(Exception e) {
-        return switch (e) {
-            case SetupException setupException -> setupException;
-            case SQLException sql -> failureOf(sql);
-            case UncheckedIOException io -> SetupException.failed("Could not write " + selectionFile.path() + ": "
-                                                                  + io.getCause().getMessage() + ". Nothing was written.",
-                                                                  io);
-            case MigrationException migration -> SetupException.failed(migration.getMessage(), migration);
-            default -> SetupException.failed("Setup failed: " + e.getMessage(), e);
-        };
     }
 
     private Instant selectedAt() {
@@ -445,25 +390,5 @@ public final class DatabaseInitializer {
         try (Connection connection = dataSource.getConnection()) {
             return DatabaseState.read(connection);
         }
-    }
-
-    /** A database failure of setup or catch-up as the answer to give: 503 for the way there, 500 for the rest. */
-    private SetupException failureOf(SQLException e) {
-        String where = database.settings().map(s -> s.host() + ":" + s.port()).orElse("the configured address");
-        return switch (DatabaseFailure.of(e)) {
-            case CERTIFICATE -> SetupException.unreachable(
-                    "PostgreSQL at " + where + " failed certificate verification (POSTGRES_SSL_MODE="
-                    + database.settings().map(s -> s.sslMode().value()).orElse("") + "): "
-                    + DatabaseFailure.certificateProblem(e).orElseThrow() + ". Check that POSTGRES_SSL_ROOT_CERT holds"
-                    + " the CA that signed the server's certificate and that the certificate names POSTGRES_HOST;"
-                    + " nothing was written.", e);
-            case UNREACHABLE -> SetupException.unreachable(
-                    "PostgreSQL is unreachable at " + where + ": " + DatabaseFailure.rootMessage(e) + ". Check that it is"
-                    + " running and that the POSTGRES_* settings are right; nothing was written.", e);
-            case LOCK_TIMEOUT, STATEMENT_TIMEOUT -> SetupException.unreachable(e.getMessage()
-                                                                               + " Nothing was written.", e);
-            default -> SetupException.failed("Database error during setup: " + e.getMessage() + ". Nothing was written.",
-                                             e);
-        };
     }
 }

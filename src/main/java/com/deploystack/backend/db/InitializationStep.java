@@ -12,8 +12,8 @@ import javax.sql.DataSource;
  */
 public interface InitializationStep {
 
-    /** The step's name as the status endpoint shows it while it runs, e.g. {@code settings}. */
-    String name();
+    /** Which step this is, as the status endpoint shows it while it runs. */
+    Step step();
 
     /**
      * Slow work that needs neither the lock nor the transaction, run before a catch-up takes the migration lock, so

@@ -74,13 +74,14 @@ public final class PhaseMachine {
     }
 
     /** CONFIGURED or FAILED → INITIALIZING, starting at {@code step}. */
-    public void beginInitializing(String step) {
-        transition(Set.of(Phase.CONFIGURED, Phase.FAILED), seen -> new State(Phase.INITIALIZING, seen.setup(), "", step));
+    public void beginInitializing(Step step) {
+        transition(Set.of(Phase.CONFIGURED, Phase.FAILED),
+                   seen -> new State(Phase.INITIALIZING, seen.setup(), "", step.label()));
     }
 
     /** Records which step of initialization is running (shown by the status endpoint). */
-    public void step(String step) {
-        transition(Set.of(Phase.INITIALIZING), seen -> new State(Phase.INITIALIZING, seen.setup(), "", step));
+    public void step(Step step) {
+        transition(Set.of(Phase.INITIALIZING), seen -> new State(Phase.INITIALIZING, seen.setup(), "", step.label()));
     }
 
     /** INITIALIZING → INITIALIZED: setup is performed. */

@@ -1,6 +1,10 @@
 package com.deploystack.backend.db;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /** Setup could not be performed; nothing was written. The kind decides the HTTP status. */
 public final class SetupException extends RuntimeException {
@@ -42,6 +46,38 @@ public final class SetupException extends RuntimeException {
 
     static SetupException conflict(String message) {
         return new SetupException(Kind.CONFLICT, message, List.of(), List.of(), null);
+    }
+
+    /**
+     * A failure of setup or of the catch-up as the answer to give, in words for the operator: 503 for the way to the
+     * database and for waits that ran out, 500 for the rest. The service log has the exception.
+     */
+    static SetupException describe(Exception e, Optional<DatabaseSettings> settings, Path selectionFile) {
+        return switch (e) {
+            case SetupException setupException -> setupException;
+            case SQLException sql -> describe(sql, settings);
+            case UncheckedIOException io -> failed("Could not write " + selectionFile + ": " + io.getCause().getMessage()
+                                                   + ". Nothing was written.", io);
+            case MigrationException migration -> failed(migration.getMessage(), migration);
+            default -> failed("Setup failed: " + e.getMessage(), e);
+        };
+    }
+
+    private static SetupException describe(SQLException e, Optional<DatabaseSettings> settings) {
+        String where = settings.map(s -> s.host() + ":" + s.port()).orElse("the configured address");
+        return switch (DatabaseFailure.of(e)) {
+            case CERTIFICATE -> unreachable(
+                    "PostgreSQL at " + where + " failed certificate verification (POSTGRES_SSL_MODE="
+                    + settings.map(s -> s.sslMode().value()).orElse("") + "): "
+                    + DatabaseFailure.certificateProblem(e).orElseThrow() + ". Check that POSTGRES_SSL_ROOT_CERT holds"
+                    + " the CA that signed the server's certificate and that the certificate names POSTGRES_HOST;"
+                    + " nothing was written.", e);
+            case UNREACHABLE -> unreachable(
+                    "PostgreSQL is unreachable at " + where + ": " + DatabaseFailure.rootMessage(e) + ". Check that it is"
+                    + " running and that the POSTGRES_* settings are right; nothing was written.", e);
+            case LOCK_TIMEOUT, STATEMENT_TIMEOUT -> unreachable(e.getMessage() + " Nothing was written.", e);
+            default -> failed("Database error during setup: " + e.getMessage() + ". Nothing was written.", e);
+        };
     }
 
     public Kind kind() {

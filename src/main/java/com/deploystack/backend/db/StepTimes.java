@@ -12,9 +12,9 @@ final class StepTimes {
     private long since = System.nanoTime();
 
     /** The step that ran since the previous one (or since creation) is done. */
-    void done(String step) {
+    void done(Step step) {
         long now = System.nanoTime();
-        millis.merge(step, (now - since) / 1_000_000, Long::sum);
+        millis.merge(step.label(), (now - since) / 1_000_000, Long::sum);
         since = now;
     }
 

@@ -1,5 +1,9 @@
 package com.deploystack.backend.http;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
 import io.helidon.common.Weighted;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.CloseConnectionException;
@@ -46,7 +50,25 @@ public final class ConnectionCloseFilter implements Filter, HttpFeature, Weighte
         if (draining
             || request.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
             || response.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+            discardUnreadBody(request);
             throw new CloseConnectionException("The exchange said Connection: close");
+        }
+    }
+
+    /**
+     * Reads and throws away what the client is still sending of a body nobody read (a 413 answered from the
+     * declared length): closing a socket with unread bytes makes the kernel send a reset, which can destroy the
+     * answer before the client reads it. Bounded by the body deadline of the {@link ConnectionGuard} and by
+     * Helidon's {@code max-payload-size}; the bytes are discarded, never parsed.
+     */
+    private static void discardUnreadBody(RoutingRequest request) {
+        if (!request.content().hasEntity() || request.content().consumed()) {
+            return;
+        }
+        try (InputStream body = request.content().inputStream()) {
+            body.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException | RuntimeException e) {
+            // the connection closes anyway; nothing of the body matters
         }
     }
 }

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.InitializationStep;
+import com.deploystack.backend.db.Step;
 import com.deploystack.backend.services.JsonFactory;
 import com.deploystack.backend.settings.GlobalSettings;
 import com.deploystack.backend.settings.SettingDefinition;
@@ -112,8 +113,8 @@ public final class Plugins implements AutoCloseable {
     public InitializationStep step() {
         return new InitializationStep() {
             @Override
-            public String name() {
-                return "plugins";
+            public Step step() {
+                return Step.PLUGINS;
             }
 
             @Override

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 import com.deploystack.backend.db.InitializationStep;
+import com.deploystack.backend.db.Step;
 import com.deploystack.backend.services.JsonFactory;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
@@ -53,8 +54,8 @@ public final class SettingsInitialization implements InitializationStep {
     }
 
     @Override
-    public String name() {
-        return "settings";
+    public Step step() {
+        return Step.SETTINGS;
     }
 
     /** Derives the key of a database that has one before the lock is taken: PBKDF2 is the slow part of a catch-up. */

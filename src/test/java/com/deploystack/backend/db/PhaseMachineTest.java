@@ -19,13 +19,13 @@ class PhaseMachineTest {
     private static PhaseMachine in(Phase phase) {
         PhaseMachine machine = phase == Phase.UNCONFIGURED ? PhaseMachine.unconfigured() : PhaseMachine.configured();
         switch (phase) {
-            case INITIALIZING -> machine.beginInitializing("migrations");
+            case INITIALIZING -> machine.beginInitializing(Step.MIGRATIONS);
             case INITIALIZED -> {
-                machine.beginInitializing("migrations");
+                machine.beginInitializing(Step.MIGRATIONS);
                 machine.initialized();
             }
             case FAILED -> {
-                machine.beginInitializing("migrations");
+                machine.beginInitializing(Step.MIGRATIONS);
                 machine.failed("script 1 failed");
             }
             default -> { }
@@ -37,14 +37,14 @@ class PhaseMachineTest {
     @Test
     void legalTransitionsMoveThePhaseAndKeepReasonAndStep() {
         PhaseMachine machine = in(Phase.CONFIGURED);
-        machine.beginInitializing("migrations");
+        machine.beginInitializing(Step.MIGRATIONS);
         assertThat(machine.current(), is(new PhaseMachine.State(Phase.INITIALIZING, PhaseMachine.Setup.UNKNOWN, "",
                                                                  "migrations")));
-        machine.step("finishing");
+        machine.step(Step.FINISHING);
         assertThat(machine.current().step(), is("finishing"));
         machine.failed("boom");
         assertThat(machine.current(), is(new PhaseMachine.State(Phase.FAILED, PhaseMachine.Setup.UNKNOWN, "boom", "")));
-        machine.beginInitializing("migrations");
+        machine.beginInitializing(Step.MIGRATIONS);
         assertThat(machine.phase(), is(Phase.INITIALIZING));
         machine.initialized();
         assertThat(machine.current(), is(new PhaseMachine.State(Phase.INITIALIZED, PhaseMachine.Setup.PERFORMED, "", "")));
@@ -55,8 +55,8 @@ class PhaseMachineTest {
         record Move(String name, Consumer<PhaseMachine> action, List<Phase> allowedFrom) {
         }
         List<Move> moves = List.of(
-                new Move("beginInitializing", m -> m.beginInitializing("x"), List.of(Phase.CONFIGURED, Phase.FAILED)),
-                new Move("step", m -> m.step("x"), List.of(Phase.INITIALIZING)),
+                new Move("beginInitializing", m -> m.beginInitializing(Step.SETTINGS), List.of(Phase.CONFIGURED, Phase.FAILED)),
+                new Move("step", m -> m.step(Step.SETTINGS), List.of(Phase.INITIALIZING)),
                 new Move("initialized", PhaseMachine::initialized, List.of(Phase.INITIALIZING)),
                 new Move("failed", m -> m.failed("x"), List.of(Phase.INITIALIZING)),
                 new Move("refused", m -> m.refused("x"), List.of(Phase.CONFIGURED)),
@@ -81,11 +81,11 @@ class PhaseMachineTest {
         PhaseMachine machine = in(Phase.CONFIGURED);
         assertThat(machine.current().setup(), is(PhaseMachine.Setup.UNKNOWN));
         machine.setupIs(PhaseMachine.Setup.NOT_PERFORMED);
-        machine.beginInitializing("migrations");
+        machine.beginInitializing(Step.MIGRATIONS);
         machine.failed("boom");
         assertThat(machine.current().setup(), is(PhaseMachine.Setup.NOT_PERFORMED));
         machine.setupIs(PhaseMachine.Setup.PERFORMED);
-        machine.beginInitializing("migrations");
+        machine.beginInitializing(Step.MIGRATIONS);
         assertThat(machine.current().setup(), is(PhaseMachine.Setup.PERFORMED));
         machine.initialized();
         assertThat(machine.current().setup(), is(PhaseMachine.Setup.PERFORMED));
@@ -111,7 +111,7 @@ class PhaseMachineTest {
                 results.add(pool.submit(() -> {
                     go.await();
                     try {
-                        machine.beginInitializing("migrations");
+                        machine.beginInitializing(Step.MIGRATIONS);
                         return true;
                     } catch (PhaseMachine.IllegalPhaseTransitionException e) {
                         return false;

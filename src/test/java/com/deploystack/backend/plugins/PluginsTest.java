@@ -287,9 +287,10 @@ class PluginsTest {
             assertThat(TestPlugins.Notes.CONTEXT.get().inTransaction(connection -> execute(connection,
                     "INSERT INTO notes_items (body, tags) VALUES ('second', '{}')")), is(1));
         }
+        TestPlugins.Notes.CONTEXT.set(null);
         start("notes", "role").awaitPhase("INITIALIZED", WAIT);
         assertTable("notes_items", role("notes"));
-        assertThat(TestPlugins.Notes.CONTEXT.get().inTransaction(connection -> execute(connection,
+        assertThat(notesContext().inTransaction(connection -> execute(connection,
                 "INSERT INTO notes_items (body, tags) VALUES ('first', '{}')")), is(1));
         assertThat(TestPostgres.get().queryValue(first, "SELECT string_agg(body, ',') FROM notes_items"), is("first"));
         assertThat(TestPostgres.get().queryValue(second, "SELECT string_agg(body, ',') FROM notes_items"),
@@ -306,11 +307,25 @@ class PluginsTest {
             statement.execute("CREATE ROLE " + earlier + " LOGIN");
             statement.execute("ALTER TABLE notes_items OWNER TO " + earlier);
         }
+        TestPlugins.Notes.CONTEXT.set(null);
         start("notes", "role").awaitPhase("INITIALIZED", WAIT);
         assertTable("notes_items", role("notes"));
         assertThat(TestService.logs().stream().anyMatch(line -> line.contains("moved from role " + earlier)), is(true));
-        assertThat(TestPlugins.Notes.CONTEXT.get().inTransaction(connection -> execute(connection,
+        assertThat(notesContext().inTransaction(connection -> execute(connection,
                 "INSERT INTO notes_items (body, tags) VALUES ('after', '{}')")), is(1));
+    }
+
+    /**
+     * The notes plugin's context once its {@code initialize} ran: at a start, the plugins are initialized just after
+     * the phase turns INITIALIZED.
+     */
+    private static PluginContext notesContext() {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (TestPlugins.Notes.CONTEXT.get() == null) {
+            assertThat("the notes plugin was never initialized", System.nanoTime() < deadline, is(true));
+            TestService.sleep(20);
+        }
+        return TestPlugins.Notes.CONTEXT.get();
     }
 
     private String role(String pluginId) {
