@@ -1,18 +1,27 @@
 package com.deploystack.backend;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 import com.deploystack.backend.support.RawHttp;
+import com.deploystack.backend.support.ScriptRepository;
 import com.deploystack.backend.support.ServiceProcess;
 import com.deploystack.backend.support.TestPostgres;
 import com.deploystack.backend.support.TestService;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +49,7 @@ class ShutdownIT {
             new Socket("localhost", postgresPort).close();
 
             service.terminate(Duration.ofSeconds(30));
-            assertThrows(java.io.IOException.class, () -> new Socket("localhost", postgresPort).close(),
+            assertThrows(IOException.class, () -> new Socket("localhost", postgresPort).close(),
                          "the embedded PostgreSQL stops with the service");
             assertThat(service.output(), not(containsString("Exception")));
         }
@@ -58,7 +67,7 @@ class ShutdownIT {
         try (ServiceProcess service = ServiceProcess.start(postgres.environment(database), work.resolve("data"))) {
             service.awaitHttp(Duration.ofSeconds(60));
             assertThat(service.setup().statusCode(), is(200));
-            assertThat(connectionsOf(database), org.hamcrest.Matchers.greaterThan(0L));
+            assertThat(connectionsOf(database), Matchers.greaterThan(0L));
             service.terminate(Duration.ofSeconds(30));
             assertThat(connectionsOf(database), is(0L));
             assertThat(service.output(), not(containsString(TestPostgres.PASSWORD)));
@@ -69,16 +78,16 @@ class ShutdownIT {
     void aRequestInFlightWhenSigtermArrivesStillCompletes() throws Exception {
         TestPostgres postgres = TestPostgres.get();
         String database = postgres.createDatabase("inflight");
-        com.deploystack.backend.support.ScriptRepository repository =
-                com.deploystack.backend.support.ScriptRepository.copyOfProject(
-                        java.nio.file.Files.createDirectories(work.resolve("migrations")));
+        ScriptRepository repository =
+                ScriptRepository.copyOfProject(
+                        Files.createDirectories(work.resolve("migrations")));
         repository.write("29990101000000_slow.sql", "SELECT pg_sleep(2);", "");
-        Map<String, String> env = new java.util.HashMap<>(postgres.environment(database));
+        Map<String, String> env = new HashMap<>(postgres.environment(database));
         env.put("PATHS_MIGRATIONS", repository.root().toString());
         try (ServiceProcess service = ServiceProcess.start(env, work.resolve("data"))) {
             service.awaitHttp(Duration.ofSeconds(60));
-            java.util.concurrent.CompletableFuture<Integer> setup =
-                    java.util.concurrent.CompletableFuture.supplyAsync(() -> service.setup().statusCode());
+            CompletableFuture<Integer> setup =
+                    CompletableFuture.supplyAsync(() -> service.setup().statusCode());
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (connections(database, "pg_sleep(2)") == 0) {
                 assertThat("setup never reached the slow script", System.nanoTime() < deadline, is(true));
@@ -86,14 +95,14 @@ class ShutdownIT {
             }
             service.terminate(Duration.ofSeconds(30));
             assertThat("the in-flight setup completed", setup.get(), is(200));
-            assertThat(java.nio.file.Files.exists(work.resolve("data").resolve("db.selection.json")), is(true));
+            assertThat(Files.exists(work.resolve("data").resolve("db.selection.json")), is(true));
         }
     }
 
     @Test
     void sigtermTurnsReadinessDownAtOnceAndServesThroughTheDrainClosingEachConnection() throws Exception {
         TestPostgres postgres = TestPostgres.get();
-        Map<String, String> env = new java.util.HashMap<>(postgres.environment(postgres.createDatabase("drain")));
+        Map<String, String> env = new HashMap<>(postgres.environment(postgres.createDatabase("drain")));
         env.put("HTTP_DRAIN", "4000");
         try (ServiceProcess service = ServiceProcess.start(env, work.resolve("data"))) {
             service.awaitHttp(Duration.ofSeconds(60));
@@ -108,16 +117,16 @@ class ShutdownIT {
 
                 service.signalTerminate();
 
-                java.net.http.HttpResponse<String> ready = awaitReadiness(service, 503, Duration.ofSeconds(2));
+                HttpResponse<String> ready = awaitReadiness(service, 503, Duration.ofSeconds(2));
                 assertThat(ready.body(), containsString("\"name\":\"shutdown\",\"status\":\"DOWN\""));
                 RawHttp.Exchange during = RawHttp.exchange(
                         service.port(), "GET /api/db/status HTTP/1.1\r\nHost: x\r\n\r\n", Duration.ofSeconds(2));
-                assertThat("still serving while draining", during.statuses(), is(java.util.List.of(200)));
+                assertThat("still serving while draining", during.statuses(), is(List.of(200)));
                 assertThat(during.head(), containsString("connection: close"));
                 assertThat("the answer closed its connection", during.closedByServer(), is(true));
                 assertThat("the idle kept-alive connection was closed", idle.getInputStream().read(answer), is(-1));
                 assertThat("the drain lasted its period", (System.nanoTime() - sigterm) / 1_000_000L,
-                           org.hamcrest.Matchers.lessThan(4000L));
+                           Matchers.lessThan(4000L));
             }
             service.terminate(Duration.ofSeconds(30));
             assertThat(service.output(), containsString("Shutting down: readiness is DOWN; serving for 4000 ms"));
@@ -126,7 +135,7 @@ class ShutdownIT {
 
     @Test
     void aPortInUseEndsTheProcessWithOneLineAndAFailureStatus() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+        try (ServerSocket taken = new ServerSocket(0)) {
             Map<String, String> env = Map.of("SERVER_PORT", Integer.toString(taken.getLocalPort()),
                                              "PATHS_DATA", work.resolve("data").toString());
             ServiceProcess.Result result = ServiceProcess.run(env, Duration.ofSeconds(60));
@@ -140,10 +149,10 @@ class ShutdownIT {
         }
     }
 
-    private static java.net.http.HttpResponse<String> awaitReadiness(ServiceProcess service, int status,
+    private static HttpResponse<String> awaitReadiness(ServiceProcess service, int status,
                                                                      Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        java.net.http.HttpResponse<String> ready = service.get("/observe/health/ready");
+        HttpResponse<String> ready = service.get("/observe/health/ready");
         while (ready.statusCode() != status && System.nanoTime() < deadline) {
             TestService.sleep(20);
             ready = service.get("/observe/health/ready");

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,7 +149,7 @@ final class PluginSchema {
         }
         List<PluginMigration> pending = plugin.migrations().stream()
                 .filter(step -> step.version() > applied)
-                .sorted(java.util.Comparator.comparingInt(PluginMigration::version))
+                .sorted(Comparator.comparingInt(PluginMigration::version))
                 .toList();
         for (PluginMigration step : pending) {
             try {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseConfiguration;
@@ -134,7 +135,7 @@ final class DatabaseHandlers {
             return;
         }
         JsonObject body = JsonBodies.readObject(request, bodyLimit);
-        Set<String> unknown = new java.util.TreeSet<>(body.keySet());
+        Set<String> unknown = new TreeSet<>(body.keySet());
         unknown.removeAll(SETUP_FIELDS);
         if (!unknown.isEmpty()) {
             throw new ApiException(Status.BAD_REQUEST_400, "Unknown field" + (unknown.size() > 1 ? "s " : " ")

@@ -60,7 +60,7 @@ final class ErrorHandlers {
         ApiException answer = DatabaseErrors.describe(e);
         if (answer.status().code() >= 500) {
             LOG.log(Level.WARNING, request.prologue().method().text() + " " + request.path().path() + " failed: "
-                                   + answer.getMessage());
+                                   + answer.getMessage(), e);
         }
         api(request, response, answer);
     }

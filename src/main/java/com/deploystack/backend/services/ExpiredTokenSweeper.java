@@ -41,7 +41,7 @@ public final class ExpiredTokenSweeper implements AutoCloseable {
                 LOG.log(Level.INFO, "Revoked " + revoked + " expired access token" + (revoked == 1 ? "" : "s"));
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Expired-token sweep failed: " + e.getMessage());
+            LOG.log(Level.WARNING, "Expired-token sweep failed: " + e.getMessage(), e);
         }
     }
 

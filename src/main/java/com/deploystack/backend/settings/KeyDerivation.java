@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 import javax.crypto.Mac;
@@ -50,14 +51,14 @@ final class KeyDerivation {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available", e);
         } finally {
             spec.clearPassword();
-            java.util.Arrays.fill(password, '\0');
+            Arrays.fill(password, '\0');
         }
     }
 
     /** RFC 5869 with one output block (32 bytes): PRK = HMAC(salt, secret), OKM = HMAC(PRK, info | 0x01). */
     private static byte[] hkdf(byte[] secret, byte[] salt) {
         byte[] prk = hmac(salt, secret);
-        byte[] info = java.util.Arrays.copyOf(HKDF_INFO, HKDF_INFO.length + 1);
+        byte[] info = Arrays.copyOf(HKDF_INFO, HKDF_INFO.length + 1);
         info[info.length - 1] = 1;
         return hmac(prk, info);
     }

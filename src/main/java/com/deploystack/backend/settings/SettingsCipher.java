@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 
 import javax.crypto.AEADBadTagException;
@@ -69,7 +70,7 @@ public final class SettingsCipher {
             throw tampered(settingKey);
         }
         try {
-            byte[] nonce = java.util.Arrays.copyOf(data, NONCE_BYTES);
+            byte[] nonce = Arrays.copyOf(data, NONCE_BYTES);
             Cipher cipher = cipher(Cipher.DECRYPT_MODE, nonce, settingKey);
             return new String(cipher.doFinal(data, NONCE_BYTES, data.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {

@@ -1,5 +1,6 @@
 package com.deploystack.backend.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -43,7 +44,7 @@ final class ChildJvm implements AutoCloseable {
         if (!Files.isDirectory(libs) || !Files.isDirectory(Path.of("target", "classes"))) {
             throw new IllegalStateException("target/classes and target/libs are missing: run mvn -B package -DskipTests");
         }
-        String classpath = String.join(java.io.File.pathSeparator, "target/test-classes", "target/classes",
+        String classpath = String.join(File.pathSeparator, "target/test-classes", "target/classes",
                                        "target/libs/*");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         String flags = LoadTools.setting("BENCH_JVM_FLAGS", "");

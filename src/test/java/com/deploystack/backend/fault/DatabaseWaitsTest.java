@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -204,7 +205,7 @@ class DatabaseWaitsTest {
     }
 
     private TestService start(StoppablePostgres server) {
-        Map<String, String> env = new java.util.HashMap<>(server.environment());
+        Map<String, String> env = new HashMap<>(server.environment());
         env.put("DEPLOYSTACK_ADMIN_TOKEN", TOKEN);
         return TestService.start(env, data, Path.of("migrations"), BOUNDS);
     }

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,7 +56,7 @@ class PostgresOutageFaultTest {
             throws Exception {
         Duration outage = Duration.ofSeconds(FaultRun.choose(30, 120));
         try (StoppablePostgres postgres = new StoppablePostgres()) {
-            Map<String, String> env = new java.util.HashMap<>(postgres.environment());
+            Map<String, String> env = new HashMap<>(postgres.environment());
             env.put("DEPLOYSTACK_ADMIN_TOKEN", "fault-token");
             try (TestService service = TestService.start(env, data, Path.of("migrations"), Map.of(
                     "db.timeout.connect", Long.toString(CONNECT_TIMEOUT_MILLIS),

@@ -3,7 +3,9 @@ package com.deploystack.backend.health;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import com.deploystack.backend.support.StoppablePostgres;
 import com.deploystack.backend.support.TestService;
@@ -65,7 +67,7 @@ class OutageTest {
     void aFloodOfReadinessProbesReachesPostgresAtMostOncePerCacheInterval() {
         assertThat(service.setup().status(), is(200));
         awaitStatus("/observe/health/ready", 200, System.nanoTime(), Duration.ofSeconds(10));
-        java.util.Set<String> probes = new java.util.HashSet<>();
+        Set<String> probes = new HashSet<>();
         long start = System.nanoTime();
         for (int i = 0; i < 200; i++) {
             probes.add(service.get("/observe/health/ready").json().getJsonArray("checks").getJsonObject(0)

@@ -3,6 +3,7 @@ package com.deploystack.backend.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,7 +132,7 @@ class ConnectionFloodTest {
                 if (in.read() == -1) {
                     closed++;
                 }
-            } catch (java.net.SocketTimeoutException stillOpen) {
+            } catch (SocketTimeoutException stillOpen) {
                 // open
             } catch (IOException reset) {
                 closed++;

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -117,7 +118,7 @@ class CorsBrowserTest {
     private JsonObject run(String url) {
         browser.open(url);
         browser.awaitText("result", "}");
-        String text = browser.driver().findElement(org.openqa.selenium.By.id("result")).getText();
+        String text = browser.driver().findElement(By.id("result")).getText();
         return Json.createReader(new StringReader(text)).readObject();
     }
 }

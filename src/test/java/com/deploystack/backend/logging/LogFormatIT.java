@@ -14,6 +14,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,7 @@ class LogFormatIT {
         assertThat(messages, hasItem(containsString("Database setup performed")));
         for (String line : lines) {
             JsonObject json = parse(line, output);
-            assertThat(line, json.getString("timestamp"), org.hamcrest.Matchers.matchesPattern(
+            assertThat(line, json.getString("timestamp"), Matchers.matchesPattern(
                     "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
             assertThat(line, json.containsKey("level") && json.containsKey("logger"), is(true));
         }
@@ -63,7 +64,7 @@ class LogFormatIT {
             service.awaitHttp(Duration.ofSeconds(60));
             String line = service.awaitOutput(Pattern.compile("(.*DeployStack database service listening on port.*)"),
                                               Duration.ofSeconds(10));
-            assertThat(line, org.hamcrest.Matchers.matchesPattern(
+            assertThat(line, Matchers.matchesPattern(
                     "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO com\\.deploystack\\.backend\\.Main: .*"));
         }
     }

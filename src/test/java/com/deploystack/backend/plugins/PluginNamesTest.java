@@ -1,5 +1,6 @@
 package com.deploystack.backend.plugins;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class PluginNamesTest {
     }
 
     private static List<PluginTable> table(String name, String... columns) {
-        return List.of(new PluginTable(name, java.util.Arrays.stream(columns)
+        return List.of(new PluginTable(name, Arrays.stream(columns)
                 .map(column -> PluginColumn.required(column, ColumnType.TEXT)).toList()));
     }
 

@@ -12,7 +12,9 @@ import java.util.Map;
 
 import com.deploystack.backend.support.TestPostgres;
 import com.deploystack.backend.support.TestService;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,7 +168,7 @@ class PluginsTest {
         assertThat(query("SELECT count(*) FROM global_setting_groups WHERE id IN ('notes', 'other')"), is("2"));
         assertThat(query("SELECT group_id FROM global_settings WHERE key = 'global.page_url'"), is("global"));
         assertThat(query("SELECT coalesce(value, '') FROM global_settings WHERE key = 'global.page_url'"),
-                   org.hamcrest.Matchers.not("http://evil"));
+                   Matchers.not("http://evil"));
         assertThat(TestPlugins.Notes.CONTEXT.get().setting("color"), is("blue"));
         List<String> logs = TestService.logs();
         assertThat(logs.stream().anyMatch(line -> line.contains("global.page_url is outside its namespace")), is(true));
@@ -185,7 +187,7 @@ class PluginsTest {
         assertThat(query("SELECT value LIKE 'v1:%' AND position('" + key + "' in value) = 0 FROM global_settings"
                          + " WHERE key = 'audit.signing_key'"), is("t"));
 
-        jakarta.json.JsonArray events = service.request("GET", "/api/plugin/audit/events", null, AUTH).json()
+        JsonArray events = service.request("GET", "/api/plugin/audit/events", null, AUTH).json()
                 .getJsonArray("data");
         JsonObject change = events.getJsonObject(0);
         assertThat(change.getString("event"), is("setting.changed"));

@@ -11,6 +11,7 @@ import com.deploystack.backend.support.TestService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,7 +28,7 @@ class MalformedRequestTest {
     private static TestService service;
 
     @BeforeAll
-    static void start(@org.junit.jupiter.api.io.TempDir Path data) {
+    static void start(@TempDir Path data) {
         Map<String, String> env = new HashMap<>(TestPostgres.get().environment(TestPostgres.get().createDatabase("malformed")));
         env.put("DEPLOYSTACK_ADMIN_TOKEN", "malformed-token");
         service = TestService.start(env, data);

@@ -2,20 +2,25 @@ package com.deploystack.backend.routes;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.settings.EncryptionSecret;
 import com.deploystack.backend.support.TestPostgres;
 import com.deploystack.backend.support.TestService;
 import jakarta.json.JsonObject;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,9 +120,9 @@ class SetupEndpointTest {
             throws Exception {
         // replicas share the settings encryption key: here the same key file on each replica's volume
         byte[] key = new byte[32];
-        new java.security.SecureRandom().nextBytes(key);
+        new SecureRandom().nextBytes(key);
         for (Path volume : List.of(data, otherData)) {
-            Files.writeString(volume.resolve(EncryptionSecret.FILE_NAME), java.util.HexFormat.of().formatHex(key));
+            Files.writeString(volume.resolve(EncryptionSecret.FILE_NAME), HexFormat.of().formatHex(key));
         }
         try (TestService other = TestService.start(env, otherData)) {
             other.awaitSetupPerformed(false, WAIT);
@@ -165,11 +170,11 @@ class SetupEndpointTest {
     @Test
     void theDatabaseAccessorAnswers503WithTheSpecMessageBeforeSetup() {
         assertThat(service.application().database().dataSource().isPresent(), is(true));
-        org.junit.jupiter.api.Assertions.assertThrows(
-                com.deploystack.backend.db.DatabaseNotAvailableException.class,
+        Assertions.assertThrows(
+                DatabaseNotAvailableException.class,
                 () -> service.application().database().client());
         assertThat(service.setup().status(), is(200));
-        assertThat(service.application().database().client(), org.hamcrest.Matchers.notNullValue());
+        assertThat(service.application().database().client(), Matchers.notNullValue());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.deploystack.backend.support.TestPostgres;
 import com.deploystack.backend.support.TestService;
@@ -90,7 +91,7 @@ class SetupTokenTest {
         for (String authorization : List.of("Bearer wrong", "Bearer " + TOKEN + "x", "Bearer ", "Basic " + TOKEN)) {
             HttpResponse<String> response = setup(authorization);
             assertThat(authorization, response.statusCode(), is(401));
-            assertThat(json(response).keySet(), is(java.util.Set.of("error")));
+            assertThat(json(response).keySet(), is(Set.of("error")));
         }
         assertThat(json(setup("Bearer wrong")).getString("error"), is("The setup token is not valid."));
         assertThat(service.status().getBoolean("initialized"), is(false));

@@ -2,7 +2,10 @@ package com.deploystack.backend.settings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -24,7 +27,7 @@ class DefinitionModulesTest {
     @Test
     void theShippedModulesHoldDeployStacksSevenGroupsWithTheirSecretsEncrypted() {
         List<SettingGroup> groups = DefinitionModules.load(Path.of("config/global-settings"));
-        assertThat(groups.stream().sorted(java.util.Comparator.comparingInt(SettingGroup::sortOrder))
+        assertThat(groups.stream().sorted(Comparator.comparingInt(SettingGroup::sortOrder))
                            .map(SettingGroup::id).toList(),
                    is(List.of("global", "smtp", "team", "github-oauth", "user-display", "github-app", "deployment")));
         Set<String> encrypted = groups.stream().flatMap(group -> group.settings().stream())
@@ -65,7 +68,7 @@ class DefinitionModulesTest {
     private static String settingsYaml(String compact) {
         StringBuilder yaml = new StringBuilder();
         for (String entry : compact.split("}\\s*,\\s*")) {
-            java.util.Map<String, String> fields = new java.util.HashMap<>();
+            Map<String, String> fields = new HashMap<>();
             for (String pair : entry.replace("{", "").replace("}", "").split(",")) {
                 String[] kv = pair.strip().split(":\\s*", 2);
                 fields.put(kv[0], kv[1]);

@@ -3,6 +3,7 @@ package com.deploystack.backend.settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,7 +45,7 @@ class EncryptionTest {
 
     private static SettingsCipher randomCipher() {
         byte[] key = new byte[32];
-        new java.security.SecureRandom().nextBytes(key);
+        new SecureRandom().nextBytes(key);
         return new SettingsCipher(KeyDerivation.keyId(key), key);
     }
 

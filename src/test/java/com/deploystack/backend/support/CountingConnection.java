@@ -6,6 +6,7 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A JDBC connection that counts the statements it sends: every {@code execute*} call on a statement made
@@ -34,7 +35,7 @@ public final class CountingConnection {
         return statements.get();
     }
 
-    private InvocationHandler counting(Object target, java.util.function.Predicate<String> counted, boolean wrapStatements) {
+    private InvocationHandler counting(Object target, Predicate<String> counted, boolean wrapStatements) {
         return (proxy, method, args) -> {
             if (counted.test(method.getName())) {
                 statements.incrementAndGet();

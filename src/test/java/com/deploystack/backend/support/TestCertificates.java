@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +46,7 @@ public record TestCertificates(Path caCertificate, Path serverCertificate, Path 
     }
 
     private static void openssl(String... arguments) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {

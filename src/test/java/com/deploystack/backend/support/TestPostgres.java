@@ -6,12 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.deploystack.backend.Application;
@@ -34,7 +36,7 @@ public final class TestPostgres {
     public static final String PASSWORD = "Sup3r-Secret-Test-Pa55word";
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
-    private final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> created = new CopyOnWriteArrayList<>();
     private static volatile TestPostgres instance;
 
     private final String host;
@@ -154,7 +156,7 @@ public final class TestPostgres {
     public String queryValue(String database, String sql) throws SQLException {
         try (Connection connection = connect(database);
              Statement statement = connection.createStatement();
-             java.sql.ResultSet rows = statement.executeQuery(sql)) {
+             ResultSet rows = statement.executeQuery(sql)) {
             if (!rows.next()) {
                 throw new AssertionError("no row for: " + sql);
             }
