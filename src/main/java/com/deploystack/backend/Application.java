@@ -1,11 +1,10 @@
 package com.deploystack.backend;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +22,7 @@ import com.deploystack.backend.db.EmbeddedDatabase;
 import com.deploystack.backend.db.Migrator;
 import com.deploystack.backend.db.ReplicaFollower;
 import com.deploystack.backend.db.SelectionFile;
+import com.deploystack.backend.db.StartupCatchUp;
 import com.deploystack.backend.health.DatabaseReadinessCheck;
 import com.deploystack.backend.health.ShutdownCheck;
 import com.deploystack.backend.health.StartupCheck;
@@ -39,7 +39,7 @@ import com.deploystack.backend.routes.ProtocolErrors;
 import com.deploystack.backend.routes.Routes;
 import com.deploystack.backend.routes.SetupToken;
 import com.deploystack.backend.services.ExpiredTokenSweeper;
-import com.deploystack.backend.services.JsonFactory;
+import com.deploystack.backend.json.JsonFactory;
 import com.deploystack.backend.settings.DefinitionModules;
 import com.deploystack.backend.settings.EncryptionKeys;
 import com.deploystack.backend.settings.EncryptionSecret;
@@ -60,7 +60,6 @@ import io.helidon.webserver.observe.health.HealthObserverConfig;
 public final class Application implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Application.class.getName());
-    private static final Duration RETRY_EVERY = Duration.ofSeconds(2);
     /** Exit status when the HTTP listener died on its own. */
     public static final int EXIT_LISTENER_LOST = 70;
 
@@ -93,7 +92,7 @@ public final class Application implements AutoCloseable {
         this.routes = routes;
         this.guard = guard;
         this.startup = startup;
-        this.drainPeriod = Duration.ofMillis(config.get("http.drain").asLong().orElse(5000L));
+        this.drainPeriod = Duration.ofMillis(config.get("http.drain").asLong().get());
         HealthObserverConfig.Builder health = HealthObserver.builder().details(true).useSystemServices(false);
         routes.healthChecks().forEach(health::addCheck);
         this.server = WebServer.builder()
@@ -117,23 +116,23 @@ public final class Application implements AutoCloseable {
         // through PgBouncer LISTEN would not stay on one server connection: replicas poll instead
         this.events = DatabaseEvents.listen(database.settings().filter(settings -> !settings.pgbouncer()));
         this.follower = ReplicaFollower.start(initializer, events,
-                                              Duration.ofMillis(config.get("db.follow.interval").asLong().orElse(1000L)));
+                                              Duration.ofMillis(config.get("db.follow.interval").asLong().get()));
         this.sweeper = ExpiredTokenSweeper.start(
-                database, Duration.ofSeconds(config.get("tokens.sweep.interval").asLong().orElse(3600L)));
+                database, Duration.ofSeconds(config.get("tokens.sweep.interval").asLong().get()));
     }
 
     /** Starts the service with {@code config} and the process environment {@code env}. */
     public static Application start(Config config, Map<String, String> env) {
         requireBindable(config);
-        Path dataDirectory = Path.of(config.get("paths.data").asString().orElse("persistent_data"));
-        Path migrations = Path.of(config.get("paths.migrations").asString().orElse("migrations"));
-        DatabaseSettings.PoolSettings pool = poolSettings(config.get("db"));
+        ServicePaths paths = ServicePaths.from(config.get("paths"));
+        Path dataDirectory = paths.data();
+        DatabaseSettings.PoolSettings pool = DatabaseSettings.PoolSettings.from(config.get("db"));
         DatabaseConfiguration configuration = DatabaseConfiguration.read(env, pool);
         Optional<EmbeddedDatabase> embedded = Optional.empty();
         if (configuration.mode() == DatabaseConfiguration.Mode.EMBEDDED) {
             try {
                 EmbeddedDatabase started = EmbeddedDatabase.start(
-                        dataDirectory, config.get("db.embedded.port").asInt().orElse(0), pool);
+                        dataDirectory, config.get("db.embedded.port").asInt().get(), pool);
                 embedded = Optional.of(started);
                 configuration = DatabaseConfiguration.embedded(started.settings());
             } catch (IOException | RuntimeException e) {
@@ -150,36 +149,35 @@ public final class Application implements AutoCloseable {
                                 + configuration.mode().name().toLowerCase(Locale.ROOT) + ")");
         }
         Database database = Database.create(configuration);
-        Path settingsModules = Path.of(config.get("paths.settings").asString().orElse("config/global-settings"));
+        Path settingsModules = paths.settings();
         EncryptionKeys keys = new EncryptionKeys(() -> EncryptionSecret.current(env, dataDirectory));
         // the slowest part of a start (PBKDF2 for a chosen secret), done while everything else starts
         database.dataSource().ifPresent(keys::unlockAhead);
         GlobalSettings settings = new GlobalSettings(
-                database, keys, Duration.ofMillis(config.get("settings.cache.ttl").asLong().orElse(5000L)));
+                database, keys, Duration.ofMillis(config.get("settings.cache.ttl").asLong().get()));
         ServiceEvents events = new ServiceEvents();
         settings.onChange(key -> events.publish("setting.changed", JsonFactory.object().add("key", key).build()));
         Plugins plugins = Plugins.load(database, events, settings,
-                                       config.get("plugins.enabled").asString().orElse(""),
-                                       config.get("plugins.isolation").asString().orElse("role"),
-                                       Path.of(config.get("paths.plugins").asString().orElse("plugins")));
+                                       config.get("plugins.enabled").asString().get(),
+                                       config.get("plugins.isolation").asString().get(), paths.plugins());
         DatabaseInitializer initializer = new DatabaseInitializer(
-                database, new Migrator(migrations), new SelectionFile(dataDirectory),
+                database, new Migrator(paths.migrations()), new SelectionFile(dataDirectory),
                 List.of(new SettingsInitialization(
                                 () -> plugins.withSettings(DefinitionModules.load(settingsModules)), keys),
                         plugins.step()));
-        ConnectionGuard guard = new ConnectionGuard(connectionLimits(config.get("http")));
+        ConnectionGuard guard = new ConnectionGuard(ConnectionLimits.from(config.get("http")));
         AtomicBoolean started = new AtomicBoolean();
         Config probe = config.get("health.probe");
         List<HealthCheck> checks = List.of(
-                new DatabaseReadinessCheck(database, Duration.ofMillis(probe.get("timeout").asLong().orElse(1000L)),
-                                           Duration.ofMillis(probe.get("cache").asLong().orElse(1000L))),
+                new DatabaseReadinessCheck(database, Duration.ofMillis(probe.get("timeout").asLong().get()),
+                                           Duration.ofMillis(probe.get("cache").asLong().get())),
                 new ShutdownCheck(guard::draining),
                 new StartupCheck(started::get));
         Routes.Context routes = new Routes.Context(database, initializer, settings, AdminToken.load(env, dataDirectory),
                                                    SetupToken.fromEnvironment(env), plugins,
-                                                   config.get("db.setup.limit").asLong().orElse(65536L), checks);
+                                                   config.get("db.setup.limit").asLong().get(), checks);
         // The catch-up of a set-up installation starts at once, beside the web server's own start
-        Thread startup = Thread.ofVirtual().name("database-startup").start(() -> resume(initializer, started));
+        Thread startup = StartupCatchUp.start(initializer, () -> started.set(true));
         try {
             return new Application(embedded, database, initializer, plugins, routes, guard, startup, config,
                                    FrontendOrigins.read(env));
@@ -198,12 +196,12 @@ public final class Application implements AutoCloseable {
      * failure as a stack trace and returns a server that does not run.
      */
     private static void requireBindable(Config config) {
-        int port = config.get("server.port").asInt().orElse(3000);
+        int port = config.get("server.port").asInt().get();
         if (port == 0) {
             return;
         }
         try (ServerSocketChannel probe = ServerSocketChannel.open()) {
-            probe.bind(new InetSocketAddress(config.get("server.host").asString().orElse("0.0.0.0"), port));
+            probe.bind(new InetSocketAddress(config.get("server.host").asString().get(), port));
         } catch (IOException | RuntimeException e) {
             throw new CannotListenException("Cannot listen on " + address(config) + ": " + e.getMessage()
                                             + " (the port is set by SERVER_PORT, the address by SERVER_HOST)", e);
@@ -211,51 +209,7 @@ public final class Application implements AutoCloseable {
     }
 
     private static String address(Config config) {
-        return config.get("server.host").asString().orElse("0.0.0.0") + ":" + config.get("server.port").asInt().orElse(3000);
-    }
-
-    static ConnectionLimits connectionLimits(Config http) {
-        return new ConnectionLimits(http.get("connections.max").asInt().orElse(10000),
-                                    Duration.ofMillis(http.get("timeout.idle").asLong().orElse(75000L)),
-                                    Duration.ofMillis(http.get("timeout.header").asLong().orElse(10000L)),
-                                    Duration.ofMillis(http.get("timeout.body").asLong().orElse(30000L)));
-    }
-
-    public static DatabaseSettings.PoolSettings poolSettings(Config db) {
-        return new DatabaseSettings.PoolSettings(
-                db.get("pool.size").asInt().orElse(10),
-                db.get("pool.idle").asInt().orElse(2),
-                Duration.ofMillis(db.get("timeout.connect").asLong().orElse(5000L)),
-                Duration.ofMillis(db.get("timeout.validation").asLong().orElse(2000L)),
-                Duration.ofMillis(db.get("timeout.statement").asLong().orElse(5000L)),
-                Duration.ofMillis(db.get("timeout.socket").asLong().orElse(10000L)),
-                Duration.ofMillis(db.get("lock.timeout").asLong().orElse(5000L)),
-                Duration.ofMillis(db.get("lock.patience").asLong().orElse(30000L)),
-                Duration.ofMillis(db.get("timeout.migration").asLong().orElse(3600000L)));
-    }
-
-    /** Catches up with setup performed earlier; retries while PostgreSQL is unreachable. */
-    private static void resume(DatabaseInitializer initializer, AtomicBoolean started) {
-        boolean reported = false;
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                initializer.resumeAtStartup();
-                return;
-            } catch (SQLException e) {
-                if (!reported) {
-                    LOG.log(Level.WARNING, "PostgreSQL is unreachable at start (" + e.getMessage()
-                                           + "); retrying every " + RETRY_EVERY.toSeconds() + " s");
-                    reported = true;
-                }
-            } finally {
-                started.set(true);
-            }
-            try {
-                Thread.sleep(RETRY_EVERY);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+        return config.get("server.host").asString().get() + ":" + config.get("server.port").asInt().get();
     }
 
     public int port() {

@@ -73,12 +73,12 @@ final class CommandDatabase {
 
     /** {@link #run(String, Work)} for work that needs the connection settings too. */
     int run(String failure, ServerWork work) {
-        DatabaseSettings.PoolSettings pool = Application.poolSettings(config.get("db"));
+        DatabaseSettings.PoolSettings pool = DatabaseSettings.PoolSettings.from(config.get("db"));
         DatabaseConfiguration configuration = DatabaseConfiguration.read(env, pool);
         Optional<EmbeddedDatabase> embedded = Optional.empty();
         try {
             if (configuration.mode() == DatabaseConfiguration.Mode.EMBEDDED) {
-                Path data = Path.of(config.get("paths.data").asString().orElse("persistent_data"));
+                Path data = ServicePaths.from(config.get("paths")).data();
                 try {
                     embedded = Optional.of(EmbeddedDatabase.start(data, 0, pool));
                 } catch (IOException | RuntimeException e) {

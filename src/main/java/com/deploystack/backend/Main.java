@@ -1,12 +1,10 @@
 package com.deploystack.backend;
 
 import java.util.Arrays;
-import java.util.Map;
 
 import com.deploystack.backend.logging.LastingLogManager;
 import com.deploystack.backend.logging.LogFormat;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.logging.common.LogConfig;
 
 /** Entry point: {@code java -jar deploystack-db.jar} runs the service. */
@@ -48,17 +46,7 @@ public final class Main {
                 "DeployStack database service listening on port " + application.port());
     }
 
-    /** {@code config/application.yaml} (optional) over built-in defaults; environment variables override both. */
     static Config config() {
-        return Config.builder()
-                .sources(ConfigSources.file("config/application.yaml").optional(),
-                         ConfigSources.create(Map.of(
-                                 "server.port", "3000",
-                                 "server.host", "0.0.0.0",
-                                 "server.shutdown-hook", "false",
-                                 "server.shutdown-grace-period", "PT10S",
-                                 "server.max-payload-size", "1048576",
-                                 "server.connection-options.tcp-no-delay", "true")))
-                .build();
+        return ServiceConfig.load();
     }
 }

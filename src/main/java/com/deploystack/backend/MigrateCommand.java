@@ -100,7 +100,7 @@ final class MigrateCommand {
     }
 
     private Path repository() {
-        return Path.of(config.get("paths.migrations").asString().orElse("migrations"));
+        return ServicePaths.from(config.get("paths")).migrations();
     }
 
     private Migrator migrator() {

@@ -50,7 +50,7 @@ final class SettingsCommand {
         if (!args.equals(List.of("rotate-key"))) {
             return usage(args.isEmpty() ? "missing command" : "unknown arguments " + args);
         }
-        Path data = Path.of(config.get("paths.data").asString().orElse("persistent_data"));
+        Path data = ServicePaths.from(config.get("paths")).data();
         EncryptionSecret next;
         EncryptionSecret current;
         try {

@@ -25,7 +25,6 @@ import com.deploystack.backend.db.schema.SchemaSnapshot;
 import com.deploystack.backend.support.ScriptRepository;
 import com.deploystack.backend.support.TestPostgres;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -280,9 +279,7 @@ class MigrateGenerateTest {
 
     /** {@code migrate args…} in-process with the {@code POSTGRES_*} variables of {@code database}. */
     static Result migrate(ScriptRepository repository, String database, List<String> args) {
-        Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                .sources(ConfigSources.create(Map.of("paths.migrations", repository.root().toString())))
-                .build();
+        Config config = ServiceConfig.of(Map.of("paths.migrations", repository.root().toString()));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8);
         int exit = new MigrateCommand(config, TestPostgres.get().environment(database), print, print).run(args);

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 
+import io.helidon.config.Config;
+
 /**
  * Validated, immutable connection settings for PostgreSQL. {@link #toString()} never shows the password. Host,
  * port and database travel as driver properties, never inside the JDBC URL, so no value can add a URL parameter.
@@ -37,6 +39,19 @@ public record DatabaseSettings(String host, int port, String database, String us
     public record PoolSettings(int maximumSize, int minimumIdle, Duration connectionTimeout,
                                Duration validationTimeout, Duration statementTimeout, Duration socketTimeout,
                                Duration lockTimeout, Duration lockPatience, Duration migrationTimeout) {
+
+        /** The {@code db.*} keys ({@code db.pool.*}, {@code db.timeout.*}, {@code db.lock.*}), in milliseconds. */
+        public static PoolSettings from(Config db) {
+            return new PoolSettings(db.get("pool.size").asInt().get(), db.get("pool.idle").asInt().get(),
+                                    millis(db, "timeout.connect"), millis(db, "timeout.validation"),
+                                    millis(db, "timeout.statement"), millis(db, "timeout.socket"),
+                                    millis(db, "lock.timeout"), millis(db, "lock.patience"),
+                                    millis(db, "timeout.migration"));
+        }
+
+        private static Duration millis(Config db, String key) {
+            return Duration.ofMillis(db.get(key).asLong().get());
+        }
 
         /** The same waits for a pool of another size. */
         public PoolSettings sized(int size, int idle) {

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
+import com.deploystack.backend.files.SecretFile;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**

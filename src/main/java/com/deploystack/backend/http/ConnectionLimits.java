@@ -2,6 +2,8 @@ package com.deploystack.backend.http;
 
 import java.time.Duration;
 
+import io.helidon.config.Config;
+
 /**
  * How long a connection may keep the listener waiting, and how many may be open at once.
  *
@@ -17,5 +19,13 @@ public record ConnectionLimits(int maxConnections, Duration idle, Duration heade
         if (maxConnections < 1) {
             throw new IllegalArgumentException("http.connections.max must be at least 1, got " + maxConnections);
         }
+    }
+
+    /** The {@code http.connections.*} and {@code http.timeout.*} keys (milliseconds). */
+    public static ConnectionLimits from(Config http) {
+        return new ConnectionLimits(http.get("connections.max").asInt().get(),
+                                    Duration.ofMillis(http.get("timeout.idle").asLong().get()),
+                                    Duration.ofMillis(http.get("timeout.header").asLong().get()),
+                                    Duration.ofMillis(http.get("timeout.body").asLong().get()));
     }
 }

@@ -11,7 +11,7 @@ import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.InitializationStep;
 import com.deploystack.backend.db.Step;
-import com.deploystack.backend.services.JsonFactory;
+import com.deploystack.backend.json.JsonFactory;
 
 /**
  * The plugins' initialization step: decides the isolation (its own role per plugin when the service may create

@@ -13,7 +13,7 @@ import java.util.Set;
 
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.InitializationStep;
-import com.deploystack.backend.services.JsonFactory;
+import com.deploystack.backend.json.JsonFactory;
 import com.deploystack.backend.settings.GlobalSettings;
 import com.deploystack.backend.settings.SettingDefinition;
 import com.deploystack.backend.settings.SettingGroup;

@@ -6,7 +6,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Map;
 
-import com.deploystack.backend.db.SecretFile;
+import com.deploystack.backend.files.SecretFile;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;

@@ -14,7 +14,7 @@ import com.deploystack.backend.db.PhaseMachine;
 import com.deploystack.backend.db.PublicReason;
 import com.deploystack.backend.db.SelectionFile;
 import com.deploystack.backend.plugins.Plugins;
-import com.deploystack.backend.services.JsonFactory;
+import com.deploystack.backend.json.JsonFactory;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;

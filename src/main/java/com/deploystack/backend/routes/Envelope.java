@@ -1,6 +1,6 @@
 package com.deploystack.backend.routes;
 
-import com.deploystack.backend.services.JsonFactory;
+import com.deploystack.backend.json.JsonFactory;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.JsonObject;

@@ -7,7 +7,7 @@ import java.util.Set;
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.SetupException;
 import com.deploystack.backend.plugins.PluginsDisabledException;
-import com.deploystack.backend.services.JsonFactory;
+import com.deploystack.backend.json.JsonFactory;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;

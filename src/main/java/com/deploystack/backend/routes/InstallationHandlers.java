@@ -4,7 +4,7 @@ import java.util.Set;
 
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.services.Installation;
-import com.deploystack.backend.services.JsonFactory;
+import com.deploystack.backend.json.JsonFactory;
 import com.deploystack.backend.services.McpInstallationService;
 import com.deploystack.backend.services.TeamService;
 import io.helidon.dbclient.DbClient;

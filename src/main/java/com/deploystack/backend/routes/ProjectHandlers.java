@@ -3,7 +3,7 @@ package com.deploystack.backend.routes;
 import java.util.Set;
 
 import com.deploystack.backend.db.Database;
-import com.deploystack.backend.services.JsonFactory;
+import com.deploystack.backend.json.JsonFactory;
 import com.deploystack.backend.services.Project;
 import com.deploystack.backend.services.ProjectService;
 import io.helidon.webserver.http.ServerRequest;

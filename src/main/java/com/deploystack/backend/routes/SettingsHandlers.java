@@ -2,7 +2,7 @@ package com.deploystack.backend.routes;
 
 import java.util.Set;
 
-import com.deploystack.backend.services.JsonFactory;
+import com.deploystack.backend.json.JsonFactory;
 import com.deploystack.backend.settings.GlobalSettings;
 import com.deploystack.backend.settings.SettingType;
 import com.deploystack.backend.settings.SettingsEncryptionException;

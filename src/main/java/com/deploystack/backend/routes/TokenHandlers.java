@@ -1,7 +1,7 @@
 package com.deploystack.backend.routes;
 
 import com.deploystack.backend.db.Database;
-import com.deploystack.backend.services.JsonFactory;
+import com.deploystack.backend.json.JsonFactory;
 import com.deploystack.backend.services.TokenService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

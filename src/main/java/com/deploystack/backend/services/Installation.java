@@ -3,6 +3,8 @@ package com.deploystack.backend.services;
 import java.io.StringReader;
 import java.time.Instant;
 
+import com.deploystack.backend.db.Rows;
+import com.deploystack.backend.json.JsonFactory;
 import io.helidon.dbclient.DbRow;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;

@@ -2,6 +2,7 @@ package com.deploystack.backend.services;
 
 import java.util.Optional;
 
+import com.deploystack.backend.db.Rows;
 import io.helidon.dbclient.DbRow;
 
 /** A claimed job: what a worker needs to run it. {@code payload} is JSON text. */

@@ -1,5 +1,6 @@
 package com.deploystack.backend.services;
 
+import com.deploystack.backend.db.Rows;
 import io.helidon.dbclient.DbRow;
 
 /** A batch's counters: {@code completed + failed} reaches {@code total} exactly when every job has ended. */

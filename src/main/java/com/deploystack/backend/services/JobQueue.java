@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import com.deploystack.backend.db.Rows;
+import com.deploystack.backend.json.JsonFactory;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbTransaction;
 import jakarta.json.JsonArrayBuilder;

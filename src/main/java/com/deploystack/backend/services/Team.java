@@ -2,6 +2,8 @@ package com.deploystack.backend.services;
 
 import java.time.Instant;
 
+import com.deploystack.backend.db.Rows;
+import com.deploystack.backend.json.JsonFactory;
 import io.helidon.dbclient.DbRow;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

@@ -9,7 +9,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
-import com.deploystack.backend.db.SecretFile;
+import com.deploystack.backend.files.SecretFile;
 
 /**
  * The secret the settings encryption key is derived from: {@code DEPLOYSTACK_ENCRYPTION_SECRET} (a passphrase,

@@ -13,7 +13,7 @@ import javax.sql.DataSource;
 
 import com.deploystack.backend.db.InitializationStep;
 import com.deploystack.backend.db.Step;
-import com.deploystack.backend.services.JsonFactory;
+import com.deploystack.backend.json.JsonFactory;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;

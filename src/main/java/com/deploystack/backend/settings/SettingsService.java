@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import com.deploystack.backend.services.Rows;
+import com.deploystack.backend.db.Rows;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
 

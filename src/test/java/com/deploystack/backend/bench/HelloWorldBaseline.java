@@ -1,9 +1,8 @@
 package com.deploystack.backend.bench;
 
-import java.util.Map;
 
+import com.deploystack.backend.ServiceConfig;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 
@@ -19,14 +18,8 @@ public final class HelloWorldBaseline {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        Config config = Config.builder()
-                .sources(ConfigSources.file("config/application.yaml").optional(),
-                         ConfigSources.create(Map.of(
-                                 "server.port", "3000",
-                                 "server.host", "0.0.0.0",
-                                 "server.shutdown-hook", "false",
-                                 "server.connection-options.tcp-no-delay", "true")))
-                .build();
+        // the service's own configuration, so that both servers start with the same server settings
+        Config config = ServiceConfig.load();
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
                 .routing(routing -> routing.get("/hello", (request, response) -> response.send("Hello World!")))

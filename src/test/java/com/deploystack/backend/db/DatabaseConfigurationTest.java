@@ -2,12 +2,12 @@ package com.deploystack.backend.db;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import com.deploystack.backend.Application;
-import io.helidon.config.Config;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+
+import com.deploystack.backend.ServiceConfig;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +19,7 @@ import static org.hamcrest.Matchers.not;
 
 class DatabaseConfigurationTest {
 
-    private static final DatabaseSettings.PoolSettings POOL = Application.poolSettings(Config.empty());
+    private static final DatabaseSettings.PoolSettings POOL = DatabaseSettings.PoolSettings.from(ServiceConfig.of(Map.of()).get("db"));
 
     @Test
     void noVariableAtAllSelectsTheEmbeddedServer() {

@@ -8,19 +8,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import com.deploystack.backend.Application;
+import com.deploystack.backend.ServiceConfig;
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseConfiguration;
 import com.deploystack.backend.db.DatabaseInitializer;
+import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.Migrator;
 import com.deploystack.backend.db.SelectionFile;
 import com.deploystack.backend.plugins.Plugins;
 import com.deploystack.backend.plugins.ServiceEvents;
-import com.deploystack.backend.services.JsonFactory;
+import com.deploystack.backend.json.JsonFactory;
 import com.deploystack.backend.settings.EncryptionKeys;
 import com.deploystack.backend.settings.EncryptionSecret;
 import com.deploystack.backend.settings.GlobalSettings;
-import io.helidon.config.Config;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -55,7 +55,7 @@ class RouteContractTest {
     static void routing(HttpRouting.Builder routing) {
         Map<String, String> env = Map.of("POSTGRES_EMBEDDED", "false", "DEPLOYSTACK_ADMIN_TOKEN", TOKEN);
         Path data = temporaryDirectory();
-        Database database = Database.create(DatabaseConfiguration.read(env, Application.poolSettings(Config.empty())));
+        Database database = Database.create(DatabaseConfiguration.read(env, DatabaseSettings.PoolSettings.from(ServiceConfig.of(Map.of()).get("db"))));
         GlobalSettings settings = new GlobalSettings(
                 database, new EncryptionKeys(() -> EncryptionSecret.current(env, data)), Duration.ofSeconds(5));
         Plugins plugins = Plugins.load(database, new ServiceEvents(), settings, "", "role", data.resolve("plugins"));

@@ -16,13 +16,12 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.deploystack.backend.Application;
+import com.deploystack.backend.ServiceConfig;
 import com.deploystack.backend.db.DatabaseConfiguration;
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.MigrationLock;
 import com.deploystack.backend.db.Migrator;
 import com.deploystack.backend.db.Script;
-import io.helidon.config.Config;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -130,7 +129,7 @@ public final class TestPostgres {
 
     /** The service's settings (default pool and timeouts) for {@code database}. */
     public DatabaseSettings settings(String database) {
-        return DatabaseConfiguration.read(environment(database), Application.poolSettings(Config.empty())).settings()
+        return DatabaseConfiguration.read(environment(database), DatabaseSettings.PoolSettings.from(ServiceConfig.of(Map.of()).get("db"))).settings()
                 .orElseThrow();
     }
 

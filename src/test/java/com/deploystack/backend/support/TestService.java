@@ -14,8 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.deploystack.backend.Application;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
+import com.deploystack.backend.ServiceConfig;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -62,12 +61,7 @@ public final class TestService implements AutoCloseable {
                 "paths.data", dataDirectory.toString(),
                 "paths.migrations", migrations.toString()));
         values.putAll(extraConfig);
-        Config config = Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .sources(ConfigSources.create(values))
-                .build();
-        return new TestService(Application.start(config, env));
+        return new TestService(Application.start(ServiceConfig.of(values), env));
     }
 
     public Application application() {

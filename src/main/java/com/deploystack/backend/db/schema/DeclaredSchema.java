@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.deploystack.backend.db.MigrationException;
+import com.deploystack.backend.db.Transaction;
 
 /**
  * The desired core schema: plain PostgreSQL DDL in {@code migrations/schema/*.sql}, one file per table group. The
@@ -55,18 +56,18 @@ public final class DeclaredSchema {
 
     /** Creates the declared schema in the (empty) database of {@code connection}, in one transaction. */
     public static void apply(Connection connection, Path directory) throws SQLException {
-        List<Path> pending = files(directory);
-        connection.setAutoCommit(false);
-        try {
+        List<Path> files = files(directory);
+        Transaction.run(connection, transaction -> {
+            List<Path> pending = files;
             while (!pending.isEmpty()) {
                 Map<Path, SQLException> deferred = new LinkedHashMap<>();
                 for (Path file : pending) {
-                    Savepoint savepoint = connection.setSavepoint();
-                    try (Statement statement = connection.createStatement()) {
+                    Savepoint savepoint = transaction.setSavepoint();
+                    try (Statement statement = transaction.createStatement()) {
                         statement.execute(read(file));
-                        connection.releaseSavepoint(savepoint);
+                        transaction.releaseSavepoint(savepoint);
                     } catch (SQLException e) {
-                        connection.rollback(savepoint);
+                        transaction.rollback(savepoint);
                         if (!UNDEFINED_TABLE.equals(e.getSQLState()) && !UNDEFINED_OBJECT.equals(e.getSQLState())) {
                             throw failure(file, e);
                         }
@@ -79,21 +80,8 @@ public final class DeclaredSchema {
                 }
                 pending = new ArrayList<>(deferred.keySet());
             }
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(connection);
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
-    }
-
-    private static void rollbackQuietly(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // the connection is gone, and its transaction with it; the original failure is reported
-        }
+            return null;
+        });
     }
 
     private static MigrationException failure(Path file, SQLException e) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.deploystack.backend.db.MigrationException;
+import com.deploystack.backend.db.Transaction;
 
 /**
  * Plans the script from the state the scripts produce to the declared schema, with its undo, and proves both on
@@ -41,40 +42,38 @@ public final class MigrationGenerator {
         Connection scripts = scratch.create();
         SchemaSnapshot previous = states.scripts(scratch, scripts);
         SchemaSnapshot declared = states.declared(scratch.create());
-        scripts.setAutoCommit(false);
-        try {
+        Generated generated = Transaction.rolledBack(scripts, connection -> {
             List<Change> renameChanges = new ArrayList<>();
             List<Change> inverse = new ArrayList<>();
             for (Rename rename : renames) {
-                Change change = rename.change(scripts);
+                Change change = rename.change(connection);
                 try {
-                    execute(scripts, DdlWriter.statements(List.of(change)));
+                    execute(connection, DdlWriter.statements(List.of(change)));
                 } catch (SQLException e) {
                     throw new IllegalArgumentException("--rename " + rename + " does not fit the schema the scripts"
                                                        + " produce: " + e.getMessage(), e);
                 }
                 renameChanges.add(change);
-                inverse.addFirst(rename.inverse(scripts));
+                inverse.addFirst(rename.inverse(connection));
             }
-            SchemaSnapshot renamed = CatalogReader.read(scripts);
+            SchemaSnapshot renamed = CatalogReader.read(connection);
             checkTargets(renames, renameChanges, declared);
             Plan plan = SchemaDiff.plan(renamed, declared);
             List<String> forward = new ArrayList<>(DdlWriter.statements(renameChanges));
             forward.addAll(DdlWriter.statements(plan.changes()));
             List<String> undo = new ArrayList<>(DdlWriter.statements(SchemaDiff.plan(declared, renamed).changes()));
             undo.addAll(DdlWriter.statements(inverse));
-            scripts.rollback();
             List<Change> all = new ArrayList<>(renameChanges);
             all.addAll(plan.changes());
-            Generated generated = new Generated(plan, renameChanges, forward, undo, HazardRules.hazards(all));
-            if (!generated.isEmpty() && plan.unsupported().isEmpty()) {
-                prove(scripts, generated, previous, declared);
-            }
-            return generated;
-        } finally {
-            scripts.rollback();
-            scripts.setAutoCommit(true);
+            return new Generated(plan, renameChanges, forward, undo, HazardRules.hazards(all));
+        });
+        if (!generated.isEmpty() && generated.plan().unsupported().isEmpty()) {
+            Transaction.rolledBack(scripts, connection -> {
+                prove(connection, generated, previous, declared);
+                return null;
+            });
         }
+        return generated;
     }
 
     /** Forward then undo on the previous state, in a transaction that is rolled back. */

@@ -17,7 +17,7 @@ import com.deploystack.backend.plugins.PluginContext;
 import com.deploystack.backend.plugins.PluginMigration;
 import com.deploystack.backend.plugins.PluginTable;
 import com.deploystack.backend.plugins.ServiceEvent;
-import com.deploystack.backend.services.JsonFactory;
+import com.deploystack.backend.json.JsonFactory;
 import com.deploystack.backend.settings.SettingDefinition;
 import com.deploystack.backend.settings.SettingGroup;
 import com.deploystack.backend.settings.SettingType;

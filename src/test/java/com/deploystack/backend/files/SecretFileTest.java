@@ -1,4 +1,4 @@
-package com.deploystack.backend.db;
+package com.deploystack.backend.files;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

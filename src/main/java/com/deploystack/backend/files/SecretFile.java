@@ -1,4 +1,4 @@
-package com.deploystack.backend.db;
+package com.deploystack.backend.files;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package com.deploystack.backend.services;
+package com.deploystack.backend.db;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -23,11 +23,11 @@ public final class Rows {
         return value == null ? null : value.toString();
     }
 
-    static Optional<String> optionalText(DbRow row, String column) {
+    public static Optional<String> optionalText(DbRow row, String column) {
         return Optional.ofNullable(text(row, column));
     }
 
-    static int integer(DbRow row, String column) {
+    public static int integer(DbRow row, String column) {
         return ((Number) row.column(column).get()).intValue();
     }
 

@@ -1,4 +1,4 @@
-package com.deploystack.backend.services;
+package com.deploystack.backend.json;
 
 import java.io.InputStream;
 import java.io.Reader;
