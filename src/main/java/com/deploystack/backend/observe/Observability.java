@@ -64,7 +64,9 @@ public final class Observability implements AutoCloseable {
 
     /** Helidon's observe feature: {@code health}, and the metrics observer on the same registry when metering is on. */
     public ObserveFeature feature(HealthObserver health) {
-        ObserveFeatureConfig.Builder observe = ObserveFeature.builder().addObserver(health);
+        // only the observers added here: Helidon would otherwise find the metrics observer on the class path
+        ObserveFeatureConfig.Builder observe = ObserveFeature.builder().observersDiscoverServices(false)
+                .addObserver(health);
         if (settings.metrics()) {
             observe.addObserver(MetricsObserver.builder().meterRegistry(registry).build());
         }
