@@ -179,8 +179,8 @@ public final class Application implements AutoCloseable {
         Routes.Context routes = new Routes.Context(database, initializer, settings, AdminToken.load(env, dataDirectory),
                                                    SetupToken.fromEnvironment(env), plugins,
                                                    config.get("db.setup.limit").asLong().get(), checks);
-        // The catch-up of a set-up installation starts at once, beside the web server's own start
         Observability observability = Observability.start(config.get("observe"), routes);
+        // The catch-up of a set-up installation starts at once, beside the web server's own start
         Thread startup = StartupCatchUp.start(initializer, () -> started.set(true));
         try {
             return new Application(embedded, database, initializer, plugins, routes, guard, startup, config,

@@ -42,12 +42,15 @@ final class ReadinessMeters {
                             .description("1 when the last readiness probe found PostgreSQL answering with the setup"
                                          + " marker; 0 before the first probe")));
                     meters.add(registry.getOrCreate(Gauge.builder(
-                                    PROBE_LATENCY,
-                                    () -> database.lastProbe().map(probe -> probe.latency().toNanos() / 1e9).orElse(0.0))
+                                    PROBE_LATENCY, () -> database.lastProbe().map(ReadinessMeters::seconds).orElse(0.0))
                             .baseUnit(Meter.BaseUnits.SECONDS)
                             .description("How long the last readiness probe of PostgreSQL took")));
                 });
         return meters;
+    }
+
+    private static double seconds(DatabaseReadinessCheck.LastProbe probe) {
+        return probe.latency().toNanos() / 1e9;
     }
 
     private static boolean ready(List<HealthCheck> readiness) {

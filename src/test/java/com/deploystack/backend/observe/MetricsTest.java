@@ -377,7 +377,8 @@ class MetricsTest {
     private static void assertPhase(PrometheusText metrics, String current) {
         assertThat(metrics.all("deploystack_phase").size(), is(PHASES.size()));
         for (String phase : PHASES) {
-            assertThat(phase, metrics.value("deploystack_phase", "phase", phase), is(phase.equals(current) ? 1.0 : 0.0));
+            assertThat(phase, metrics.value("deploystack_phase", "phase", phase),
+                       is(phase.equals(current) ? 1.0 : 0.0));
         }
     }
 
