@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -36,17 +38,25 @@ class BuildInfoTest {
                                        + "<version>".length());
         assertThat(build.version(), is(version.substring(0, version.indexOf('<'))));
         assertThat(build.buildTime(), matchesPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"));
-        assertThat(build.commit(), is(gitHead()));
+        if (git("rev-parse", "HEAD").isEmpty()) {
+            assertThat("no git, or not a clone", build.commit(), is("unknown"));
+        } else {
+            // a commit of this clone (HEAD when the build began: a commit made during the build moves HEAD on)
+            assertThat(build.commit(), matchesPattern("[0-9a-f]{40}"));
+            assertThat(git("rev-parse", "--verify", build.commit() + "^{commit}"), is(build.commit()));
+        }
     }
 
-    /** {@code git rev-parse HEAD}, or "unknown" without git or outside a clone, as the build does. */
-    private static String gitHead() throws IOException, InterruptedException {
+    /** What git answers, or "" when it fails or is not installed. */
+    private static String git(String... arguments) throws InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(arguments));
         try {
-            Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(false).start();
+            Process git = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 && !out.isEmpty() ? out : "unknown";
+            return git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 ? out : "";
         } catch (IOException e) {
-            return "unknown";
+            return "";
         }
     }
 }
