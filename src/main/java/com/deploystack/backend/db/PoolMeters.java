@@ -21,7 +21,9 @@ import io.helidon.metrics.api.Timer;
  * names ({@code hikaricp_connections_active{pool="deploystack"}}, …) so that the usual HikariCP dashboards read
  * them. HikariCP brings a Micrometer tracker of its own, but it would register on Micrometer's registry behind
  * Helidon's back: this tracker speaks Helidon's metrics API, so the pools' meters live in the registry that
- * {@code /observe/metrics} shows, with its scopes and formats, and leave it when their pool closes.
+ * {@code /observe/metrics} shows, with its scopes and formats, and leave it when their pool closes. Pools are told
+ * apart by their names ({@code deploystack}, {@code plugin-<id>}): a pool added later gets its meters by being built
+ * by {@link ConnectionPools} under a name of its own.
  */
 final class PoolMeters implements MetricsTrackerFactory {
 
