@@ -112,8 +112,12 @@ class MetricsTest {
     }
 
     @Test
-    void jsonIsAnsweredWhenAskedFor() {
+    void jsonIsAnsweredWhenAskedForAndAScopeOnItsOwn() {
         start(Map.of());
+        PrometheusText base = PrometheusText.parse(service.get("/observe/metrics?scope=base").body());
+        assertThat(base.find("jvm_uptime_seconds").isPresent(), is(true));
+        assertThat(base.all("deploystack_phase"), is(empty()));
+
         TestService.Response response = service.request("GET", "/observe/metrics", null, "Accept", "application/json");
         assertThat(response.status(), is(200));
         assertThat(response.contentType(), startsWith("application/json"));
