@@ -32,6 +32,7 @@ import com.deploystack.backend.http.ConnectionLimits;
 import com.deploystack.backend.http.FrontendOrigins;
 import com.deploystack.backend.http.GuardedConnectionSelector;
 import com.deploystack.backend.http.ListenerLoss;
+import com.deploystack.backend.observe.Observability;
 import com.deploystack.backend.plugins.Plugins;
 import com.deploystack.backend.plugins.ServiceEvents;
 import com.deploystack.backend.routes.AdminToken;
@@ -49,7 +50,6 @@ import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
-import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.health.HealthObserverConfig;
 
@@ -81,17 +81,19 @@ public final class Application implements AutoCloseable {
     private final DatabaseEvents events;
     private final ReplicaFollower follower;
     private final ExpiredTokenSweeper sweeper;
+    private final Observability observability;
     private volatile boolean stopping;
 
     private Application(Optional<EmbeddedDatabase> embedded, Database database, DatabaseInitializer initializer,
                         Plugins plugins, Routes.Context routes, ConnectionGuard guard, Thread startup,
-                        Config config, Set<String> frontendOrigins) {
+                        Config config, Set<String> frontendOrigins, Observability observability) {
         this.embedded = embedded;
         this.database = database;
         this.plugins = plugins;
         this.routes = routes;
         this.guard = guard;
         this.startup = startup;
+        this.observability = observability;
         this.drainPeriod = Duration.ofMillis(config.get("http.drain").asLong().get());
         HealthObserverConfig.Builder health = HealthObserver.builder().details(true).useSystemServices(false);
         routes.healthChecks().forEach(health::addCheck);
@@ -100,13 +102,14 @@ public final class Application implements AutoCloseable {
                 .protocolsDiscoverServices(false)
                 .addConnectionSelector(new GuardedConnectionSelector(
                         guard, Http1Config.builder().config(config.get("server.protocols.http_1_1")).build()))
-                .addFeature(ObserveFeature.builder().addObserver(health.build()).build())
+                .addFeature(observability.feature(health.build()))
                 .addFeature(FrontendOrigins.cors(frontendOrigins))
                 .directHandlers(ProtocolErrors.directHandlers())
                 .routing(routing -> {
                     routing.addFeature(new ListenerLoss(() -> stopping, this::listenerLost));
                     routing.addFeature(new ConnectionCloseFilter(guard));
                     Routes.register(routing, routes);
+                    observability.register(routing);
                 })
                 .build()
                 .start();
@@ -176,13 +179,15 @@ public final class Application implements AutoCloseable {
         Routes.Context routes = new Routes.Context(database, initializer, settings, AdminToken.load(env, dataDirectory),
                                                    SetupToken.fromEnvironment(env), plugins,
                                                    config.get("db.setup.limit").asLong().get(), checks);
+        Observability observability = Observability.start(config.get("observe"), routes);
         // The catch-up of a set-up installation starts at once, beside the web server's own start
         Thread startup = StartupCatchUp.start(initializer, () -> started.set(true));
         try {
             return new Application(embedded, database, initializer, plugins, routes, guard, startup, config,
-                                   FrontendOrigins.read(env));
+                                   FrontendOrigins.read(env), observability);
         } catch (RuntimeException e) {
             startup.interrupt();
+            observability.close();
             guard.close();
             plugins.close();
             database.close();
@@ -259,6 +264,7 @@ public final class Application implements AutoCloseable {
         follower.close();
         events.close();
         sweeper.close();
+        observability.close();
         plugins.close();
         database.close();
         embedded.ifPresent(Application::stopEmbedded);

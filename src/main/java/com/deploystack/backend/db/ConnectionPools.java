@@ -14,7 +14,10 @@ public final class ConnectionPools {
     private ConnectionPools() {
     }
 
-    /** A pool that starts even when PostgreSQL is down and recovers by itself when it returns. */
+    /**
+     * A pool that starts even when PostgreSQL is down and recovers by itself when it returns. Every pool is metered
+     * ({@link PoolMeters}): the main one, the plugins' and any other built here.
+     */
     public static HikariDataSource pool(DatabaseSettings settings, String name) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
@@ -26,6 +29,7 @@ public final class ConnectionPools {
         config.setValidationTimeout(settings.pool().validationTimeout().toMillis());
         config.setInitializationFailTimeout(-1);
         config.setAutoCommit(true);
+        config.setMetricsTrackerFactory(new PoolMeters());
         return new HikariDataSource(config);
     }
 

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +61,7 @@ public final class DatabaseInitializer {
     /** Set when the start was refused because the database is not the one that was set up: setup must not run. */
     private volatile String refusal;
     private volatile Optional<SchemaAhead> schemaAhead = Optional.empty();
+    private volatile Optional<BigDecimal> schemaVersion = Optional.empty();
 
     public DatabaseInitializer(Database database, Migrator migrator, SelectionFile selectionFile,
                                List<InitializationStep> steps) {
@@ -82,6 +84,14 @@ public final class DatabaseInitializer {
         return schemaAhead;
     }
 
+    /**
+     * The id of the newest script the changelog records, as last read (at the end of setup or of the catch-up, then
+     * at every look at what other replicas did); empty before that.
+     */
+    public Optional<BigDecimal> schemaVersion() {
+        return schemaVersion;
+    }
+
     /** The selection file as last read or written (read once at start, not per request). */
     public SelectionFile.Content selection() {
         return selection;
@@ -95,9 +105,21 @@ public final class DatabaseInitializer {
     /**
      * Performs setup once for the whole database, whichever replica or thread asks first. Requests that arrive
      * while this process is already attempting setup share that attempt's outcome (a setup performed meanwhile
-     * answers them 409) instead of queueing behind it.
+     * answers them 409) instead of queueing behind it. Every request is metered by its outcome ({@link SetupMeters}).
      */
     public SetupResult setup() {
+        long started = System.nanoTime();
+        try {
+            SetupResult result = setupOrShare();
+            SetupMeters.record(result, started);
+            return result;
+        } catch (RuntimeException e) {
+            SetupMeters.record(e, started);
+            throw e;
+        }
+    }
+
+    private SetupResult setupOrShare() {
         if (database.dataSource().isEmpty()) {
             throw SetupException.notConfigured(database.configuration());
         }
@@ -227,6 +249,7 @@ public final class DatabaseInitializer {
     }
 
     private void compareWithScripts(BigDecimal newestApplied) {
+        schemaVersion = Optional.of(newestApplied);
         BigDecimal newestKnown = migrator.scripts().getLast().id();
         Optional<SchemaAhead> ahead = newestApplied.compareTo(newestKnown) > 0
                 ? Optional.of(new SchemaAhead(newestApplied, newestKnown)) : Optional.empty();
@@ -285,6 +308,8 @@ public final class DatabaseInitializer {
         }
         selection = new SelectionFile.Selected(SelectionFile.TYPE, selectedAt, SelectionFile.VERSION);
         database.phases().initialized();
+        // every script is applied now; the next look at the other replicas reads the changelog itself
+        schemaVersion = migrator.scripts().stream().map(Script::id).max(Comparator.naturalOrder());
         LOG.log(Level.INFO, "Database setup performed; selection written to " + selectionFile.path());
         return Optional.of(activateSteps(true) ? SetupResult.PERFORMED : SetupResult.PERFORMED_RESTART_REQUIRED);
     }
@@ -341,13 +366,7 @@ public final class DatabaseInitializer {
                 SetupMarker.record(transaction, selectedAt);
                 return null;
             });
-            database.dataSource().ifPresent(dataSource -> {
-                try {
-                    read(dataSource).newestApplied().ifPresent(this::compareWithScripts);
-                } catch (SQLException e) {
-                    LOG.log(Level.DEBUG, "Could not compare the changelog with this release's scripts", e);
-                }
-            });
+            readNewestApplied();
         } catch (SQLException e) {
             SetupException failure = SetupException.describe(e, database.settings(), selectionFile.path());
             database.phases().failed(PublicReason.of(failure));
@@ -365,6 +384,17 @@ public final class DatabaseInitializer {
         activateSteps(false);
         times.done(Step.ACTIVATION);
         LOG.log(Level.INFO, "Database initialized; migrations are up to date. " + times);
+    }
+
+    /** Compares the changelog's newest script with this release's (the next look at the replicas tries again). */
+    private void readNewestApplied() {
+        database.dataSource().ifPresent(dataSource -> {
+            try {
+                read(dataSource).newestApplied().ifPresent(this::compareWithScripts);
+            } catch (SQLException e) {
+                LOG.log(Level.DEBUG, "Could not compare the changelog with this release's scripts", e);
+            }
+        });
     }
 
     /** Runs every step's post-commit activation; false when one failed (each failure is logged). */

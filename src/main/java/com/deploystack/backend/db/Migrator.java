@@ -17,7 +17,7 @@ import org.apache.ibatis.migration.operations.ScriptRunner;
  * Applies the scripts of the {@link ScriptRepository} as the {@link MigrationPlan} says, under the
  * {@link MigrationLock}: each script and its {@link Changelog} row commit together, a script marked
  * {@value Script#OUTSIDE_TRANSACTION} runs statement by statement, and a failure says whether the script is at
- * fault.
+ * fault. Each script run and each failure is metered ({@link MigrationMeters}).
  */
 public final class Migrator {
 
@@ -53,6 +53,7 @@ public final class Migrator {
      * at fault.
      */
     public void apply(Connection connection, Script script) throws SQLException {
+        long started = System.nanoTime();
         try {
             String sql = repository.sql(script, false);
             if (!sql.isBlank()) {
@@ -61,7 +62,9 @@ public final class Migrator {
                 }
             }
             Changelog.record(connection, script);
+            MigrationMeters.applied(script, started);
         } catch (SQLException e) {
+            MigrationMeters.failed(script);
             if (DatabaseFailure.notTheScriptsFault(e)) {
                 throw e;
             }
@@ -84,6 +87,7 @@ public final class Migrator {
             return;
         }
         List<String> invalidBefore = lock.inTransaction(connection, Migrator::invalidIndexes);
+        long started = System.nanoTime();
         try {
             lock.outsideTransaction(connection, statements -> {
                 ScriptRunner runner = new ScriptRunner(statements);
@@ -97,6 +101,7 @@ public final class Migrator {
                 return null;
             });
         } catch (RuntimeException e) {
+            MigrationMeters.failed(script);
             SQLException cause = sqlCause(e).orElseThrow(() -> e);
             if (DatabaseFailure.notTheScriptsFault(cause)) {
                 throw cause;
@@ -113,6 +118,7 @@ public final class Migrator {
             DatabaseEvents.notify(transaction, DatabaseEvents.SETUP);
             return null;
         });
+        MigrationMeters.applied(script, started);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -25,7 +26,11 @@ import io.helidon.health.HealthCheckType;
  */
 public final class DatabaseReadinessCheck implements HealthCheck {
 
-    private record Probe(boolean up, String detail, long atNanos, Instant at) {
+    private record Probe(boolean up, String detail, long atNanos, Instant at, Duration latency) {
+    }
+
+    /** What the last query to PostgreSQL found, and how long it took (metered by the service). */
+    public record LastProbe(boolean up, Duration latency) {
     }
 
     /** The database answers, but without the setup marker: dropped and re-created, restored empty, replaced. */
@@ -43,6 +48,12 @@ public final class DatabaseReadinessCheck implements HealthCheck {
         this.database = database;
         this.timeout = timeout;
         this.cacheNanos = cacheFor.toNanos();
+    }
+
+    /** The last probe's result; empty until PostgreSQL has been probed (the phase reached INITIALIZED). */
+    public Optional<LastProbe> lastProbe() {
+        Probe probe = last;
+        return probe == null ? Optional.empty() : Optional.of(new LastProbe(probe.up(), probe.latency()));
     }
 
     @Override
@@ -84,6 +95,7 @@ public final class DatabaseReadinessCheck implements HealthCheck {
     }
 
     private Probe probe() {
+        long started = System.nanoTime();
         int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
         try {
             if (connection == null) {
@@ -98,8 +110,7 @@ public final class DatabaseReadinessCheck implements HealthCheck {
             try (Statement statement = connection.createStatement()) {
                 statement.setQueryTimeout(seconds);
                 try (ResultSet marker = statement.executeQuery("SELECT 1 FROM deploystack_setup LIMIT 1")) {
-                    return marker.next() ? new Probe(true, "answering", System.nanoTime(), Instant.now())
-                            : new Probe(false, MARKER_GONE, System.nanoTime(), Instant.now());
+                    return marker.next() ? probed(true, "answering", started) : probed(false, MARKER_GONE, started);
                 }
             }
         } catch (SQLException e) {
@@ -109,8 +120,13 @@ public final class DatabaseReadinessCheck implements HealthCheck {
                     : e.getSQLState() != null && e.getSQLState().startsWith("57014") ? "not answering within "
                                                                                       + timeout.toMillis() + " ms"
                     : "unreachable";
-            return new Probe(false, detail, System.nanoTime(), Instant.now());
+            return probed(false, detail, started);
         }
+    }
+
+    private static Probe probed(boolean up, String detail, long startedNanos) {
+        long now = System.nanoTime();
+        return new Probe(up, detail, now, Instant.now(), Duration.ofNanos(now - startedNanos));
     }
 
     private void closeConnection() {

@@ -129,6 +129,13 @@ public final class Plugins implements AutoCloseable {
                 .build());
     }
 
+    /** The enabled plugins' ids and versions, in the order they were enabled. */
+    public Map<String, String> versions() {
+        Map<String, String> versions = new LinkedHashMap<>();
+        enabled.forEach(plugin -> versions.put(plugin.id(), plugin.version()));
+        return versions;
+    }
+
     public PluginIsolation isolation() {
         return installation.isolation();
     }

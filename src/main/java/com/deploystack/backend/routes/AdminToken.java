@@ -44,7 +44,7 @@ public final class AdminToken {
     }
 
     /** Wraps {@code handler} so that it runs only for requests carrying the token. */
-    Handler protect(Handler handler) {
+    public Handler protect(Handler handler) {
         return (request, response) -> {
             if (token.check(request) != BearerToken.Presented.RIGHT) {
                 response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");

@@ -23,7 +23,8 @@ import jakarta.json.JsonObject;
 /**
  * The routing table: every path of the service is here. Health endpoints ({@code /observe/health},
  * {@code /live}, {@code /ready}, {@code /started}) are served for GET by the observe feature in
- * {@code Application}, for HEAD here. A path served with other methods answers 405 with {@code Allow}.
+ * {@code Application}, for HEAD here; {@code /observe/metrics} and {@code /observe/info} by
+ * {@code observe.Observability}. A path served with other methods answers 405 with {@code Allow}.
  * Setup and status stay open, as the spec has them; the management routes and the plugins' routes
  * ({@code /api/plugin/<id>/…}) need the admin token.
  */

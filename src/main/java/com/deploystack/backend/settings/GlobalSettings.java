@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -30,6 +31,8 @@ public final class GlobalSettings {
     private final long ttlNanos;
     private final AtomicLong changes = new AtomicLong();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
     private volatile Snapshot snapshot;
     private volatile Map<String, NumberRange> ranges = Map.of();
 
@@ -71,6 +74,16 @@ public final class GlobalSettings {
         listeners.forEach(listener -> listener.accept(key));
     }
 
+    /** Typed reads answered from the cache so far. */
+    public long cacheHits() {
+        return hits.sum();
+    }
+
+    /** Typed reads that (re)loaded the cache so far. */
+    public long cacheMisses() {
+        return misses.sum();
+    }
+
     /** A string setting; "" when it is empty. Decrypted when the setting is encrypted. */
     public String getString(String key) {
         StoredSetting setting = typed(key, SettingType.STRING);
@@ -104,11 +117,15 @@ public final class GlobalSettings {
     private Snapshot current() {
         Snapshot cached = snapshot;
         if (cached != null && System.nanoTime() - cached.loadedAt() < ttlNanos) {
+            hits.increment();
             return cached;
         }
         synchronized (this) {
             cached = snapshot;
-            if (cached == null || System.nanoTime() - cached.loadedAt() >= ttlNanos) {
+            if (cached != null && System.nanoTime() - cached.loadedAt() < ttlNanos) {
+                hits.increment();
+            } else {
+                misses.increment();
                 long loadedAt = System.nanoTime();
                 long changesBefore = changes.get();
                 cached = new Snapshot(service().all().stream()

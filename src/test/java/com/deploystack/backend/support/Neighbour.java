@@ -65,6 +65,15 @@ public final class Neighbour implements AutoCloseable {
         return start("haproxy", List.of(haproxy.toString(), "-db", "-f", file.toString()), directory, port);
     }
 
+    /** Prometheus with {@code config} (its {@code prometheus.yml}), its data in {@code directory}, on {@code port}. */
+    public static Neighbour prometheus(Path directory, String config, int port) {
+        Path prometheus = require(Path.of("/usr/bin/prometheus"), "prometheus");
+        Path file = write(directory.resolve("prometheus.yml"), config);
+        return start("prometheus", List.of(prometheus.toString(), "--config.file=" + file,
+                                           "--storage.tsdb.path=" + directory.resolve("data"),
+                                           "--web.listen-address=127.0.0.1:" + port), directory, port);
+    }
+
     /**
      * PgBouncer in the foreground with {@code ini} (ending in its {@code [pgbouncer]} section, to which the Unix
      * socket and connection logging are added as off), listening on {@code port}; {@code AUTH_FILE} in it names
