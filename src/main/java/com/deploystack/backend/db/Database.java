@@ -19,26 +19,63 @@ public final class Database implements AutoCloseable {
     private final PhaseMachine phases;
     private final Optional<HikariDataSource> pool;
     private final Optional<DbClient> client;
+    private final ReadReplicas replicas;
 
-    private Database(DatabaseConfiguration configuration, PhaseMachine phases, Optional<HikariDataSource> pool) {
+    private Database(DatabaseConfiguration configuration, PhaseMachine phases, Optional<HikariDataSource> pool,
+                     ReadReplicas replicas) {
         this.configuration = configuration;
         this.phases = phases;
         this.pool = pool;
         this.client = pool.map(ConnectionPools::client);
+        this.replicas = replicas;
     }
 
     /** A database in CONFIGURED (with a pool) when the settings are usable, else in UNCONFIGURED. */
     public static Database create(DatabaseConfiguration configuration) {
-        return configuration.settings()
-                .map(settings -> new Database(configuration, PhaseMachine.configured(),
-                                              Optional.of(ConnectionPools.pool(settings, "deploystack"))))
-                .orElseGet(() -> new Database(configuration, PhaseMachine.unconfigured(), Optional.empty()));
+        return create(configuration, ReadReplicaSettings.none());
     }
 
-    /** The DbClient for this request; before INITIALIZED a {@link DatabaseNotAvailableException} (answered 503). */
+    /** The same, with pools for the read replicas of {@code reads} (none while unconfigured). */
+    public static Database create(DatabaseConfiguration configuration, ReadReplicaSettings reads) {
+        return configuration.settings()
+                .map(settings -> new Database(configuration, PhaseMachine.configured(),
+                                              Optional.of(ConnectionPools.pool(settings, "deploystack")),
+                                              ReadReplicas.start(settings, reads)))
+                .orElseGet(() -> new Database(configuration, PhaseMachine.unconfigured(), Optional.empty(),
+                                              ReadReplicas.none()));
+    }
+
+    /**
+     * The DbClient of the primary for this request: writes, and reads that must see them; before INITIALIZED a
+     * {@link DatabaseNotAvailableException} (answered 503).
+     */
     public DbClient client() {
         requireInitialized();
         return client.orElseThrow(() -> DatabaseNotAvailableException.in(phases.current()));
+    }
+
+    /**
+     * The DbClient for a request that only reads: a read replica when one may serve it (see {@link ReadReplicas}),
+     * else the primary. {@code after} is the WAL position the client's last write answered with
+     * ({@code X-DeployStack-LSN}): the read then sees that write.
+     */
+    public DbClient readClient(Optional<Lsn> after) {
+        requireInitialized();
+        return replicas.choose(after).orElseGet(this::client);
+    }
+
+    /** Where the primary's WAL is now, for the answer of a write; empty when it cannot be asked. */
+    public Optional<Lsn> writePosition() {
+        if (phases.phase() != Phase.INITIALIZED || client.isEmpty()) {
+            return Optional.empty();
+        }
+        return client.get().execute().get("SELECT pg_current_wal_lsn()::text AS lsn")
+                .flatMap(row -> Lsn.parse(row.column("lsn").getString()));
+    }
+
+    /** The read replicas and their states (none configured: empty). */
+    public ReadReplicas readReplicas() {
+        return replicas;
     }
 
     /** Throws the {@link DatabaseNotAvailableException} that says why, unless the database may be used. */
@@ -77,6 +114,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        replicas.close();
         client.ifPresent(DbClient::close);
         pool.ifPresent(HikariDataSource::close);
     }

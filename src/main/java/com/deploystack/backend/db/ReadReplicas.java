@@ -1,0 +1,129 @@
+package com.deploystack.backend.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.helidon.dbclient.DbClient;
+
+/**
+ * Where a read goes. Without a WAL position: a replica that is up and within {@code maxLag}, in turn; with one (the
+ * {@code X-DeployStack-LSN} of the client's last write): a replica that has replayed that far, waiting up to
+ * {@code lsnWait} for one to get there. Otherwise, and when there is no replica, the primary (empty).
+ */
+public final class ReadReplicas implements AutoCloseable {
+
+    private static final Duration POLL = Duration.ofMillis(10);
+
+    private final List<ReadReplica> replicas;
+    private final ReadReplicaSettings settings;
+    private final Optional<ReplicaMonitor> monitor;
+    private final AtomicInteger next = new AtomicInteger();
+
+    private ReadReplicas(List<ReadReplica> replicas, ReadReplicaSettings settings, Optional<ReplicaMonitor> monitor) {
+        this.replicas = replicas;
+        this.settings = settings;
+        this.monitor = monitor;
+    }
+
+    /** No replica: every read on the primary. */
+    public static ReadReplicas none() {
+        return new ReadReplicas(List.of(), ReadReplicaSettings.none(), Optional.empty());
+    }
+
+    /** Pools for the replicas of {@code primary}, checked from now on. */
+    static ReadReplicas start(DatabaseSettings primary, ReadReplicaSettings settings) {
+        if (settings.servers().isEmpty()) {
+            return none();
+        }
+        List<ReadReplica> replicas = new ArrayList<>();
+        for (DatabaseSettings server : settings.servers()) {
+            replicas.add(new ReadReplica("replica-" + (replicas.size() + 1), server));
+        }
+        return new ReadReplicas(List.copyOf(replicas), settings,
+                                Optional.of(ReplicaMonitor.start(primary, replicas, settings.interval(),
+                                                                 settings.checkTimeout())));
+    }
+
+    public List<ReadReplica> replicas() {
+        return replicas;
+    }
+
+    public ReadReplicaSettings settings() {
+        return settings;
+    }
+
+    /** Replicas configured, and none of them usable: reads on the primary. */
+    public boolean degraded() {
+        return !replicas.isEmpty() && replicas.stream().noneMatch(replica -> replica.state().up());
+    }
+
+    /** The client of a replica for this read, or empty for the primary. */
+    Optional<DbClient> choose(Optional<Lsn> after) {
+        if (replicas.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ReadReplica> chosen = after.isPresent() ? replayedTo(after.get())
+                : inTurn(replicas.stream().filter(replica -> replica.state().within(settings.maxLag())).toList());
+        return chosen.map(ReadReplica::serve);
+    }
+
+    /** A replica that has replayed {@code target}: known from its last check, or reached within {@code lsnWait}. */
+    private Optional<ReadReplica> replayedTo(Lsn target) {
+        List<ReadReplica> up = replicas.stream().filter(replica -> replica.state().up()).toList();
+        Optional<ReadReplica> known = inTurn(up.stream().filter(replica -> replica.state().replayed()
+                .map(replayed -> replayed.reached(target)).orElse(false)).toList());
+        if (known.isPresent() || up.isEmpty()) {
+            return known;
+        }
+        long deadline = System.nanoTime() + settings.lsnWait().toNanos();
+        while (true) {
+            for (ReadReplica replica : up) {
+                if (replayed(replica, target)) {
+                    return Optional.of(replica);
+                }
+            }
+            if (System.nanoTime() + POLL.toNanos() > deadline) {
+                return Optional.empty();
+            }
+            try {
+                Thread.sleep(POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static boolean replayed(ReadReplica replica, Lsn target) {
+        try (Connection connection = replica.pool().getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
+            statement.setString(1, target.toString());
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() && row.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private Optional<ReadReplica> inTurn(List<ReadReplica> candidates) {
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size())));
+    }
+
+    @Override
+    public void close() {
+        monitor.ifPresent(ReplicaMonitor::close);
+        replicas.forEach(ReadReplica::close);
+    }
+}
