@@ -26,7 +26,7 @@ final class InstallationHandlers {
     }
 
     void list(ServerRequest request, ServerResponse response) {
-        DbClient db = database.client();
+        DbClient db = ReadYourWrites.readClient(database, request);
         String teamId = teamId(request);
         requireTeam(db, teamId);
         JsonArrayBuilder installations = JsonFactory.array();

@@ -25,7 +25,7 @@ final class ProjectHandlers {
     }
 
     void list(ServerRequest request, ServerResponse response) {
-        ProjectService projects = new ProjectService(database.client());
+        ProjectService projects = new ProjectService(ReadYourWrites.readClient(database, request));
         int limit = request.query().first("limit").map(ProjectHandlers::limit).orElse(100);
         JsonArrayBuilder listed = JsonFactory.array();
         projects.list(limit).forEach(project -> listed.add(project.toJson()));

@@ -40,7 +40,7 @@ final class TeamHandlers {
     }
 
     void get(ServerRequest request, ServerResponse response) {
-        Team team = new TeamService(database.client()).find(id(request)).orElseThrow(TeamHandlers::notFound);
+        Team team = new TeamService(ReadYourWrites.readClient(database, request)).find(id(request)).orElseThrow(TeamHandlers::notFound);
         Envelope.ok(response, team.toJson());
     }
 
