@@ -17,10 +17,10 @@ CREATE TABLE mcp_servers (
     owner_team_id  TEXT        REFERENCES teams (id) ON DELETE CASCADE,
     created_at     TIMESTAMPTZ NOT NULL DEFAULT now(),
     updated_at     TIMESTAMPTZ NOT NULL DEFAULT now(),
-    -- full-text search (GET /api/mcp/servers?q=): name weighs most, then tags (as given), then the description
+    -- full-text search (GET /api/mcp/servers?q=): name weighs most, then the tags, then the description
     search_vector  TSVECTOR    GENERATED ALWAYS AS (
                        setweight(to_tsvector('english', name), 'A')
-                       || setweight(array_to_tsvector(tags), 'B')
+                       || setweight(to_tsvector('english', array_to_tsvector(tags)::text), 'B')
                        || setweight(to_tsvector('english', coalesce(description, '')), 'C')) STORED,
     CONSTRAINT mcp_servers_slug_unique UNIQUE (slug),
     CONSTRAINT mcp_servers_transport_check CHECK (transport_type IN ('stdio', 'http', 'sse')),

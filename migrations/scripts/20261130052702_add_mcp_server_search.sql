@@ -6,7 +6,7 @@
 -- A statement that waits longer than this for a lock fails, instead of queueing every query behind it.
 SET LOCAL lock_timeout = '5s';
 
-ALTER TABLE mcp_servers ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (((setweight(to_tsvector('english'::regconfig, name), 'A'::"char") || setweight(array_to_tsvector(tags), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, COALESCE(description, ''::text)), 'C'::"char"))) STORED;
+ALTER TABLE mcp_servers ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (((setweight(to_tsvector('english'::regconfig, name), 'A'::"char") || setweight(to_tsvector('english'::regconfig, (array_to_tsvector(tags))::text), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, COALESCE(description, ''::text)), 'C'::"char"))) STORED;
 CREATE INDEX mcp_servers_search_idx ON public.mcp_servers USING gin (search_vector);
 
 -- //@UNDO
