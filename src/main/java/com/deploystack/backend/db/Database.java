@@ -38,9 +38,13 @@ public final class Database implements AutoCloseable {
     /** The same, with pools for the read replicas of {@code reads} (none while unconfigured). */
     public static Database create(DatabaseConfiguration configuration, ReadReplicaSettings reads) {
         return configuration.settings()
-                .map(settings -> new Database(configuration, PhaseMachine.configured(),
-                                              Optional.of(ConnectionPools.pool(settings, "deploystack")),
-                                              ReadReplicas.start(settings, reads)))
+                .map(settings -> {
+                    PhaseMachine phases = PhaseMachine.configured();
+                    return new Database(configuration, phases,
+                                        Optional.of(ConnectionPools.pool(settings, "deploystack")),
+                                        ReadReplicas.start(settings, reads,
+                                                           () -> phases.phase() == Phase.INITIALIZED));
+                })
                 .orElseGet(() -> new Database(configuration, PhaseMachine.unconfigured(), Optional.empty(),
                                               ReadReplicas.none()));
     }
@@ -69,7 +73,8 @@ public final class Database implements AutoCloseable {
         if (phases.phase() != Phase.INITIALIZED || client.isEmpty()) {
             return Optional.empty();
         }
-        return client.get().execute().get("SELECT pg_current_wal_lsn()::text AS lsn")
+        // the insert position: with synchronous_commit off the write position may still be before the commit
+        return client.get().execute().get("SELECT pg_current_wal_insert_lsn()::text AS lsn")
                 .flatMap(row -> Lsn.parse(row.column("lsn").getString()));
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import io.helidon.dbclient.DbClient;
 
@@ -23,22 +24,25 @@ public final class ReadReplicas implements AutoCloseable {
 
     private final List<ReadReplica> replicas;
     private final ReadReplicaSettings settings;
-    private final Optional<ReplicaMonitor> monitor;
+    private volatile Optional<ReplicaMonitor> monitor = Optional.empty();
     private final AtomicInteger next = new AtomicInteger();
+    private volatile Optional<Lsn> schemaPosition = Optional.empty();
 
-    private ReadReplicas(List<ReadReplica> replicas, ReadReplicaSettings settings, Optional<ReplicaMonitor> monitor) {
+    private ReadReplicas(List<ReadReplica> replicas, ReadReplicaSettings settings) {
         this.replicas = replicas;
         this.settings = settings;
-        this.monitor = monitor;
     }
 
     /** No replica: every read on the primary. */
     public static ReadReplicas none() {
-        return new ReadReplicas(List.of(), ReadReplicaSettings.none(), Optional.empty());
+        return new ReadReplicas(List.of(), ReadReplicaSettings.none());
     }
 
-    /** Pools for the replicas of {@code primary}, checked from now on. */
-    static ReadReplicas start(DatabaseSettings primary, ReadReplicaSettings settings) {
+    /**
+     * Pools for the replicas of {@code primary}, checked from now on. The first check of the primary once
+     * {@code initialized} holds gives the {@linkplain #schemaPosition() schema position}.
+     */
+    static ReadReplicas start(DatabaseSettings primary, ReadReplicaSettings settings, BooleanSupplier initialized) {
         if (settings.servers().isEmpty()) {
             return none();
         }
@@ -46,9 +50,14 @@ public final class ReadReplicas implements AutoCloseable {
         for (DatabaseSettings server : settings.servers()) {
             replicas.add(new ReadReplica("replica-" + (replicas.size() + 1), server));
         }
-        return new ReadReplicas(List.copyOf(replicas), settings,
-                                Optional.of(ReplicaMonitor.start(primary, replicas, settings.interval(),
-                                                                 settings.checkTimeout())));
+        ReadReplicas reads = new ReadReplicas(List.copyOf(replicas), settings);
+        reads.monitor = Optional.of(ReplicaMonitor.start(primary, reads.replicas, settings.interval(),
+                                                         settings.checkTimeout(), written -> {
+                    if (reads.schemaPosition.isEmpty() && initialized.getAsBoolean()) {
+                        reads.schemaPosition = Optional.of(written);
+                    }
+                }));
+        return reads;
     }
 
     public List<ReadReplica> replicas() {
@@ -64,21 +73,35 @@ public final class ReadReplicas implements AutoCloseable {
         return !replicas.isEmpty() && replicas.stream().noneMatch(replica -> replica.state().up());
     }
 
+    /**
+     * Where the primary's WAL was once this process was set up or had caught up with the migrations: no replica
+     * serves a read before it has replayed that far (it would not have the tables). Until then, reads on the primary.
+     */
+    Optional<Lsn> schemaPosition() {
+        return schemaPosition;
+    }
+
     /** The client of a replica for this read, or empty for the primary. */
     Optional<DbClient> choose(Optional<Lsn> after) {
-        if (replicas.isEmpty()) {
+        if (replicas.isEmpty() || schemaPosition.isEmpty()) {
             return Optional.empty();
         }
-        Optional<ReadReplica> chosen = after.isPresent() ? replayedTo(after.get())
-                : inTurn(replicas.stream().filter(replica -> replica.state().within(settings.maxLag())).toList());
+        Lsn schema = schemaPosition.get();
+        Optional<ReadReplica> chosen = after.isPresent()
+                ? replayedTo(after.get().compareTo(schema) > 0 ? after.get() : schema)
+                : inTurn(replicas.stream().filter(replica -> replica.state().within(settings.maxLag())
+                                                             && replayed(replica.state(), schema)).toList());
         return chosen.map(ReadReplica::serve);
+    }
+
+    private static boolean replayed(ReplicaState state, Lsn target) {
+        return state.replayed().map(replayed -> replayed.reached(target)).orElse(false);
     }
 
     /** A replica that has replayed {@code target}: known from its last check, or reached within {@code lsnWait}. */
     private Optional<ReadReplica> replayedTo(Lsn target) {
         List<ReadReplica> up = replicas.stream().filter(replica -> replica.state().up()).toList();
-        Optional<ReadReplica> known = inTurn(up.stream().filter(replica -> replica.state().replayed()
-                .map(replayed -> replayed.reached(target)).orElse(false)).toList());
+        Optional<ReadReplica> known = inTurn(up.stream().filter(replica -> replayed(replica.state(), target)).toList());
         if (known.isPresent() || up.isEmpty()) {
             return known;
         }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Checks the primary's WAL position and each replica's replay position every {@code interval}, each on a connection
@@ -37,21 +38,25 @@ final class ReplicaMonitor implements AutoCloseable {
     private final Duration timeout;
     private final Map<ReadReplica, Connection> connections = new HashMap<>();
     private final Map<ReadReplica, Long> caughtUpAt = new HashMap<>();
+    private final Consumer<Lsn> primaryWritten;
     private final Thread thread;
     private Connection primaryConnection;
     private volatile boolean closed;
 
-    private ReplicaMonitor(DatabaseSettings primary, List<ReadReplica> replicas, Duration interval, Duration timeout) {
+    private ReplicaMonitor(DatabaseSettings primary, List<ReadReplica> replicas, Duration interval, Duration timeout,
+                           Consumer<Lsn> primaryWritten) {
         this.primary = primary;
+        this.primaryWritten = primaryWritten;
         this.replicas = replicas;
         this.interval = interval;
         this.timeout = timeout;
         this.thread = Thread.ofPlatform().daemon().name("read-replica-monitor").unstarted(this::run);
     }
 
+    /** Starts checking; {@code primaryWritten} hears each position read from the primary. */
     static ReplicaMonitor start(DatabaseSettings primary, List<ReadReplica> replicas, Duration interval,
-                                Duration timeout) {
-        ReplicaMonitor monitor = new ReplicaMonitor(primary, replicas, interval, timeout);
+                                Duration timeout, Consumer<Lsn> primaryWritten) {
+        ReplicaMonitor monitor = new ReplicaMonitor(primary, replicas, interval, timeout, primaryWritten);
         monitor.thread.start();
         return monitor;
     }
@@ -70,11 +75,14 @@ final class ReplicaMonitor implements AutoCloseable {
     /** One round: the primary first, so that a replica that replayed that far was caught up at that moment. */
     void checkAll() {
         Optional<Sample> written = primaryPosition();
+        written.ifPresent(sample -> primaryWritten.accept(sample.position()));
         for (ReadReplica replica : replicas) {
             ReplicaState before = replica.state();
             ReplicaState now = check(replica, written);
             replica.state(now);
             if (before.status() != now.status()) {
+                // connections opened before a restart are broken: new ones for the reads from now on
+                replica.pool().getHikariPoolMXBean().softEvictConnections();
                 LOG.log(now.up() ? Level.INFO : Level.WARNING,
                         "Read replica " + replica.name() + " is " + now.status().name().toLowerCase(Locale.ROOT) + " ("
                         + now.detail() + ")" + (now.up() ? "" : "; its reads go to another replica or the primary"));
@@ -89,7 +97,7 @@ final class ReplicaMonitor implements AutoCloseable {
                 primaryConnection = open(primary.jdbcUrl(), checkProperties(primary.driverProperties()));
             }
             try (Statement statement = primaryConnection.createStatement();
-                 ResultSet row = statement.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                 ResultSet row = statement.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
                 row.next();
                 return Lsn.parse(row.getString(1)).map(position -> new Sample(position, at));
             }
