@@ -36,18 +36,19 @@ final class SettingsHandlers {
 
     void list(ServerRequest request, ServerResponse response) {
         JsonArrayBuilder groups = JsonFactory.array();
-        settings.service().groups().forEach(group -> groups.add(groupJson(group)));
+        settings.readService(ReadYourWrites.after(request)).groups().forEach(group -> groups.add(groupJson(group)));
         Envelope.ok(response, groups.build());
     }
 
     void group(ServerRequest request, ServerResponse response) {
-        SettingsService.Group group = settings.service().group(request.path().pathParameters().get("groupId"))
+        SettingsService.Group group = settings.readService(ReadYourWrites.after(request))
+                .group(request.path().pathParameters().get("groupId"))
                 .orElseThrow(() -> new ApiException(Status.NOT_FOUND_404, "Setting group not found"));
         Envelope.ok(response, groupJson(group));
     }
 
     void get(ServerRequest request, ServerResponse response) {
-        SettingsService service = settings.service();
+        SettingsService service = settings.readService(ReadYourWrites.after(request));
         StoredSetting setting = service.find(key(request)).orElseThrow(SettingsHandlers::notFound);
         String plaintext;
         try {

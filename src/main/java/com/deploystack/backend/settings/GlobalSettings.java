@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.deploystack.backend.db.Database;
+import com.deploystack.backend.db.Lsn;
 
 /**
  * Typed access to the global settings for code ({@code getBoolean("global.enable_login")}), through a cache of
@@ -41,6 +42,14 @@ public final class GlobalSettings {
     /** The settings service for one request (the database client of this moment and the unlocked key). */
     public SettingsService service() {
         return new SettingsService(database.client(), keys.cipher());
+    }
+
+    /**
+     * The settings service for a request that only reads: on a read replica when one may serve it (past
+     * {@code after}, the {@code X-DeployStack-LSN} of the client's last write), else on the primary.
+     */
+    public SettingsService readService(Optional<Lsn> after) {
+        return new SettingsService(database.readClient(after), keys.cipher());
     }
 
     /** Listens to changes made through this replica; receives the setting's key, never its value. */

@@ -123,13 +123,17 @@ class ReadReplicaTest {
         String project = insertOnPrimary("INSERT INTO projects (name) VALUES ('hidden project') RETURNING name");
         insertOnPrimary("INSERT INTO mcp_servers (name, slug, description) VALUES ('Zebra', 'zebra', 'stripes')"
                         + " RETURNING id");
+        insertOnPrimary("UPDATE global_settings SET value = 'changed.example' WHERE key = 'smtp.host' RETURNING key");
         long before = replicaReads();
         // the replica has not replayed these rows: only the replica can answer "not there"
         assertThat(get("/api/teams/" + team, "").status(), is(404));
         assertThat(get("/api/teams/" + team + "/mcp/installations", "").status(), is(404));
         assertThat(get("/api/projects", "").body(), not(containsString(project)));
         assertThat(get("/api/mcp/servers?q=zebra", "").json().getJsonArray("data").size(), is(0));
-        assertThat(replicaReads(), is(before + 4));
+        assertThat(get("/api/settings/smtp.host", "").body(), not(containsString("changed.example")));
+        assertThat(get("/api/settings", "").body(), not(containsString("changed.example")));
+        assertThat(get("/api/settings/group/smtp", "").body(), not(containsString("changed.example")));
+        assertThat(replicaReads(), is(before + 7));
         // the primary sees them: it is on the replica, not on the primary, that they are missing
         try (Connection replica = servers.replica(); Statement statement = replica.createStatement();
              ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery(), count(*) FROM teams WHERE id = '"
@@ -141,6 +145,7 @@ class ReadReplicaTest {
         servers.resumeReplay();
         awaitTrue(() -> get("/api/teams/" + team, "").status() == 200, Duration.ofSeconds(5));
         assertThat(get("/api/mcp/servers?q=zebra", "").json().getJsonArray("data").size(), is(1));
+        assertThat(get("/api/settings/smtp.host", "").body(), containsString("changed.example"));
     }
 
     @Test
