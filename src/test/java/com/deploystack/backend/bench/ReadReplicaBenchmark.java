@@ -16,7 +16,8 @@ import com.deploystack.backend.support.TestService;
  * The read side on a primary with one streaming replica (Debian's PostgreSQL 15, {@link StreamingReplica}):
  * {@code GET /api/mcp/servers?q=} over 10,000 servers under wrk against {@code pgbench} running the same query (a
  * custom script) on the replica, and {@code GET /api/teams/{id}} served with the replica against the same reads by
- * a service on the primary alone. wrk and pgbench: 2 threads, 50 connections. See BENCHMARKS.md.
+ * a service on the primary alone. wrk and pgbench: 2 threads, 50 connections; the pools' size is the service's
+ * default unless {@code BENCH_POOL=N}. See BENCHMARKS.md.
  */
 public final class ReadReplicaBenchmark {
 
@@ -24,12 +25,19 @@ public final class ReadReplicaBenchmark {
     private static final int SERVERS = LoadTools.setting("BENCH_SERVERS", 10_000);
     private static final String AUTH = "Authorization: Bearer bench-token";
     private static final String WORDS = "database tables";
+    /** The query McpServerService.search sends, with the words as a literal. */
+    private static final String MARKS = "'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=2'";
     private static final String QUERY = "SELECT id, name, slug, description, to_json(tags)::text AS tags, transport_type,"
             + " created_at, ts_rank_cd(search_vector, query)::text AS rank,"
-            + " ts_headline('english', name, query) AS name_highlight,"
-            + " ts_headline('english', coalesce(description, ''), query) AS description_highlight"
+            + " ts_headline('english', " + escaped("name") + ", query, " + MARKS + ") AS name_highlight,"
+            + " ts_headline('english', " + escaped("coalesce(description, '')") + ", query, " + MARKS
+            + ") AS description_highlight"
             + " FROM mcp_servers, websearch_to_tsquery('english', '" + WORDS + "') AS query"
             + " WHERE search_vector @@ query ORDER BY ts_rank_cd(search_vector, query) DESC, name, id LIMIT 20;";
+
+    private static String escaped(String column) {
+        return "replace(replace(replace(" + column + ", '&', '&amp;'), '<', '&lt;'), '>', '&gt;')";
+    }
 
     private ReadReplicaBenchmark() {
     }
@@ -38,10 +46,16 @@ public final class ReadReplicaBenchmark {
         try (StreamingReplica servers = StreamingReplica.start()) {
             Map<String, String> env = new HashMap<>(servers.environment());
             env.put("DEPLOYSTACK_ADMIN_TOKEN", "bench-token");
+            env.put("DEPLOYSTACK_ENCRYPTION_SECRET", "bench-encryption-secret-0123456789");
+            Map<String, String> config = new HashMap<>();
+            String pool = System.getenv("BENCH_POOL");
+            if (pool != null) {
+                config.put("db.pool.size", pool);
+            }
             Map<String, String> primaryOnly = new HashMap<>(env);
             ReadReplicaSettings.VARIABLES.forEach(primaryOnly::remove);
             try (TestService withReplica = TestService.start(env, Files.createTempDirectory("bench-replica"),
-                                                             Path.of("migrations"), Map.of())) {
+                                                             Path.of("migrations"), config)) {
                 if (withReplica.setup().status() != 200) {
                     throw new IllegalStateException("setup failed");
                 }
@@ -50,7 +64,7 @@ public final class ReadReplicaBenchmark {
                                                   "Bearer bench-token").json().getJsonObject("data").getString("id");
                 TestService.sleep(3000);
                 try (TestService primaryAlone = TestService.start(primaryOnly, Files.createTempDirectory("bench-primary"),
-                                                                  Path.of("migrations"), Map.of())) {
+                                                                  Path.of("migrations"), config)) {
                     primaryAlone.awaitPhase("INITIALIZED", Duration.ofSeconds(30));
                     String search = base(withReplica) + "/api/mcp/servers?q=" + WORDS.replace(" ", "+") + "&limit=20";
                     LoadTools.wrk(search, 2, 50, 3, AUTH);
