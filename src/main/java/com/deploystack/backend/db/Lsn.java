@@ -1,5 +1,6 @@
 package com.deploystack.backend.db;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -31,6 +32,6 @@ public record Lsn(long position) implements Comparable<Lsn> {
 
     @Override
     public String toString() {
-        return String.format("%X/%X", position >>> 32, position & 0xFFFFFFFFL);
+        return String.format(Locale.ROOT, "%X/%X", position >>> 32, position & 0xFFFFFFFFL);
     }
 }

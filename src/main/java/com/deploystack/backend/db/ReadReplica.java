@@ -31,11 +31,6 @@ public final class ReadReplica implements AutoCloseable {
         return name;
     }
 
-    /** {@code host:port}, as the status shows the primary's. */
-    public String address() {
-        return settings.host() + ":" + settings.port();
-    }
-
     public ReplicaState state() {
         return state;
     }

@@ -227,6 +227,32 @@ class ReadReplicaTest {
     }
 
     @Test
+    void aFrozenReplicaIsSkippedWithinASecondAndUsedAgainOnceItAnswers() {
+        String team = send("POST", "/api/teams", "{\"name\":\"Cold\"}", "").json().getJsonObject("data").getString("id");
+        awaitTrue(() -> get("/api/teams/" + team, "").status() == 200, Duration.ofSeconds(5));
+        servers.freezeReplica();
+        long frozen = System.nanoTime();
+        awaitReplica("down", Duration.ofSeconds(3));
+        assertThat("skipped within a second", Duration.ofNanos(System.nanoTime() - frozen).toMillis(),
+                   lessThan(1000L));
+        long before = replicaReads();
+        long started = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            assertThat(get("/api/teams/" + team, "").status(), is(200));
+        }
+        assertThat("the primary answers at once", Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                   lessThan(2000L));
+        assertThat(replicaReads(), is(before));
+        assertThat(get("/observe/health/ready", "").body(), containsString("degraded"));
+
+        servers.thawReplica();
+        awaitReplica("up", Duration.ofSeconds(10));
+        awaitTrue(() -> replicaStatus().getBoolean("serves_reads"), Duration.ofSeconds(5));
+        assertThat(get("/api/teams/" + team, "").status(), is(200));
+        assertThat(replicaReads(), is(before + 1));
+    }
+
+    @Test
     void thePrimaryDownAnswers503ToWritesAndTurnsReadinessDown() {
         servers.stopPrimary();
         long started = System.nanoTime();

@@ -91,6 +91,33 @@ public final class StreamingReplica implements AutoCloseable {
         run(BIN.resolve("pg_ctl").toString(), "-D", replica.toString(), "-m", "immediate", "-w", "stop");
     }
 
+    /** Freezes the replica, its postmaster and every backend (SIGSTOP): it accepts connections and answers nothing. */
+    public void freezeReplica() {
+        signalReplica("STOP");
+    }
+
+    /** Lets a frozen replica run on (SIGCONT). */
+    public void thawReplica() {
+        signalReplica("CONT");
+    }
+
+    private void signalReplica(String signal) {
+        try {
+            long postmaster = Long.parseLong(Files.readAllLines(replica.resolve("postmaster.pid")).getFirst().strip());
+            List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(postmaster)));
+            ProcessHandle.of(postmaster).orElseThrow().descendants()
+                    .forEach(process -> command.add(Long.toString(process.pid())));
+            if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+                throw new IllegalStateException(command + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The replica stops applying WAL (it still receives it): it falls behind from the next write on. */
     public void pauseReplay() {
         execute(replicaPort, "deploystack", "SELECT pg_wal_replay_pause()");
@@ -188,6 +215,13 @@ public final class StreamingReplica implements AutoCloseable {
 
     @Override
     public void close() {
+        if (Files.exists(replica.resolve("postmaster.pid"))) {
+            try {
+                thawReplica();
+            } catch (RuntimeException e) {
+                // not frozen, or already gone
+            }
+        }
         for (Path data : List.of(replica, primary)) {
             if (Files.exists(data.resolve("postmaster.pid"))) {
                 try {
