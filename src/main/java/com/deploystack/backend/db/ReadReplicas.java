@@ -1,5 +1,6 @@
 package com.deploystack.backend.db;
 
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +21,7 @@ import io.helidon.dbclient.DbClient;
  */
 public final class ReadReplicas implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(ReadReplicas.class.getName());
     private static final Duration POLL = Duration.ofMillis(10);
 
     private final List<ReadReplica> replicas;
@@ -48,7 +50,11 @@ public final class ReadReplicas implements AutoCloseable {
         }
         List<ReadReplica> replicas = new ArrayList<>();
         for (DatabaseSettings server : settings.servers()) {
-            replicas.add(new ReadReplica("replica-" + (replicas.size() + 1), server));
+            ReadReplica replica = new ReadReplica("replica-" + (replicas.size() + 1), server);
+            LOG.log(Level.INFO, "Read replica " + replica.name() + ": " + server + "; reads without "
+                                + "X-DeployStack-LSN go there while it is at most " + settings.maxLag().toMillis()
+                                + " ms behind");
+            replicas.add(replica);
         }
         ReadReplicas reads = new ReadReplicas(List.copyOf(replicas), settings);
         reads.monitor = Optional.of(ReplicaMonitor.start(primary, reads.replicas, settings.interval(),

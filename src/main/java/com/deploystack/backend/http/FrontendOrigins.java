@@ -14,8 +14,8 @@ import io.helidon.webserver.cors.CorsPathConfig;
 /**
  * The origins DeployStack's frontend calls the service from, and the CORS support (Helidon's) that lets them:
  * the origins in {@code DEPLOYSTACK_FRONTEND_URL} (comma-separated) plus DeployStack's local development origins,
- * with credentials, the methods the API uses, the headers the frontend sends, and {@code X-DeployStack-LSN} exposed. Any other origin gets no
- * {@code Access-Control-Allow-Origin}.
+ * with credentials, the methods the API uses, the headers the frontend sends, and {@code X-DeployStack-LSN} exposed.
+ * Any other origin gets no {@code Access-Control-Allow-Origin}.
  */
 public final class FrontendOrigins {
 

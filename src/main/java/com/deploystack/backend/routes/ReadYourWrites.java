@@ -38,8 +38,10 @@ final class ReadYourWrites implements Filter, HttpFeature, Weighted {
         this.database = database;
     }
 
-    /** The WAL position a read must see: the header's, or empty (a malformed one is ignored: the read is then
-     * served under the lag bound, as without it). */
+    /**
+     * The WAL position a read must see: the header's, or empty (a malformed one is ignored: the read is then served
+     * under the lag bound, as without it).
+     */
     static Optional<Lsn> after(ServerRequest request) {
         return request.headers().first(LSN).flatMap(Lsn::parse);
     }
