@@ -1,8 +1,10 @@
 package com.deploystack.backend.db;
 
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -14,6 +16,8 @@ import io.helidon.dbclient.DbClient;
  * the pool and the DbClient. Handlers call {@link #client()} per request, the spec's {@code getDb()}.
  */
 public final class Database implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
     private final DatabaseConfiguration configuration;
     private final PhaseMachine phases;
@@ -59,13 +63,27 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * The DbClient for a request that only reads: a read replica when one may serve it (see {@link ReadReplicas}),
-     * else the primary. {@code after} is the WAL position the client's last write answered with
-     * ({@code X-DeployStack-LSN}): the read then sees that write.
+     * Runs {@code work}, a request's reads, on a read replica when one may serve it (see {@link ReadReplicas}), else
+     * on the primary. {@code after} is the WAL position the client's last write answered with
+     * ({@code X-DeployStack-LSN}): the read then sees that write. When a replica fails the work (down
+     * since its last check, the tables not replayed yet, or the query cancelled by a conflict with recovery) the
+     * primary runs it again, so that a replica's failure never reaches the client.
      */
-    public DbClient readClient(Optional<Lsn> after) {
+    public <T> T read(Optional<Lsn> after, Function<DbClient, T> work) {
         requireInitialized();
-        return replicas.choose(after).orElseGet(this::client);
+        Optional<DbClient> replica = replicas.choose(after);
+        if (replica.isEmpty()) {
+            return work.apply(client());
+        }
+        try {
+            return work.apply(replica.get());
+        } catch (RuntimeException e) {
+            if (!ReadReplicas.replicaFailure(e)) {
+                throw e;
+            }
+            LOG.log(Level.WARNING, "A read replica failed a read; the primary answers it", e);
+            return work.apply(client());
+        }
     }
 
     /** Where the primary's WAL is now, for the answer of a write; empty when it cannot be asked. */

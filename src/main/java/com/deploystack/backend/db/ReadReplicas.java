@@ -100,6 +100,23 @@ public final class ReadReplicas implements AutoCloseable {
         return chosen.map(ReadReplica::serve);
     }
 
+    /**
+     * A failure that is the replica's, not the read's: unreachable, a table it has not replayed yet, or the query
+     * cancelled by a conflict with recovery (SQLSTATE 40001 on a standby). The primary can answer such a read.
+     */
+    static boolean replicaFailure(Throwable error) {
+        DatabaseFailure failure = DatabaseFailure.of(error);
+        if (failure == DatabaseFailure.UNREACHABLE || failure == DatabaseFailure.DATABASE_MISSING) {
+            return true;
+        }
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && "40001".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean replayed(ReplicaState state, Lsn target) {
         return state.replayed().map(replayed -> replayed.reached(target)).orElse(false);
     }

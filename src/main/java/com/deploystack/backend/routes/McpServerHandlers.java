@@ -9,6 +9,7 @@ import java.util.Set;
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.json.JsonFactory;
 import com.deploystack.backend.services.McpServer;
+import com.deploystack.backend.services.McpServerMatch;
 import com.deploystack.backend.services.McpServerService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -37,13 +38,13 @@ final class McpServerHandlers {
     void search(ServerRequest request, ServerResponse response) {
         int limit = request.query().first("limit").map(McpServerHandlers::limit).orElse(20);
         Optional<String> words = request.query().first("q").map(McpServerHandlers::words);
-        McpServerService servers = new McpServerService(ReadYourWrites.readClient(database, request));
         JsonArrayBuilder found = JsonFactory.array();
-        if (words.isPresent()) {
-            servers.search(words.get(), limit).forEach(match -> found.add(match.toJson()));
-        } else {
-            servers.list(limit).forEach(server -> found.add(server.toJson()));
-        }
+        ReadYourWrites.read(database, request, db -> {
+            McpServerService servers = new McpServerService(db);
+            return words.isPresent()
+                    ? servers.search(words.get(), limit).stream().map(McpServerMatch::toJson).toList()
+                    : servers.list(limit).stream().map(McpServer::toJson).toList();
+        }).forEach(found::add);
         Envelope.ok(response, found.build());
     }
 

@@ -3,6 +3,7 @@ package com.deploystack.backend.routes;
 import java.lang.System.Logger.Level;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.Lsn;
@@ -22,7 +23,7 @@ import io.helidon.webserver.http.ServerRequest;
 /**
  * The {@code X-DeployStack-LSN} header: every successful write under {@code /api/} answers with the primary's WAL
  * position, and a read that sends it back is served by a replica only once that replica has replayed that far
- * (see {@link Database#readClient}).
+ * (see {@link Database#read}).
  */
 final class ReadYourWrites implements Filter, HttpFeature, Weighted {
 
@@ -46,9 +47,9 @@ final class ReadYourWrites implements Filter, HttpFeature, Weighted {
         return request.headers().first(LSN).flatMap(Lsn::parse);
     }
 
-    /** The client of a request that only reads: a replica when one may serve it, else the primary. */
-    static DbClient readClient(Database database, ServerRequest request) {
-        return database.readClient(after(request));
+    /** Runs a request's reads on a replica when one may serve it, else on the primary ({@link Database#read}). */
+    static <T> T read(Database database, ServerRequest request, Function<DbClient, T> work) {
+        return database.read(after(request), work);
     }
 
     @Override

@@ -38,20 +38,21 @@ final class SettingsHandlers {
 
     void list(ServerRequest request, ServerResponse response) {
         JsonArrayBuilder groups = JsonFactory.array();
-        settings.readService(ReadYourWrites.after(request)).groups().forEach(group -> groups.add(groupJson(group)));
+        settings.read(ReadYourWrites.after(request), SettingsService::groups).forEach(group -> groups.add(groupJson(group)));
         Envelope.ok(response, groups.build());
     }
 
     void group(ServerRequest request, ServerResponse response) {
-        SettingsService.Group group = settings.readService(ReadYourWrites.after(request))
-                .group(request.path().pathParameters().get("groupId"))
+        String groupId = request.path().pathParameters().get("groupId");
+        SettingsService.Group group = settings.read(ReadYourWrites.after(request), service -> service.group(groupId))
                 .orElseThrow(() -> new ApiException(Status.NOT_FOUND_404, "Setting group not found"));
         Envelope.ok(response, groupJson(group));
     }
 
     void get(ServerRequest request, ServerResponse response) {
-        SettingsService service = settings.readService(ReadYourWrites.after(request));
-        StoredSetting setting = service.find(key(request)).orElseThrow(SettingsHandlers::notFound);
+        StoredSetting setting = settings.read(ReadYourWrites.after(request), service -> service.find(key(request)))
+                .orElseThrow(SettingsHandlers::notFound);
+        SettingsService service = settings.service();
         String plaintext;
         try {
             plaintext = service.plaintext(setting);

@@ -46,11 +46,11 @@ public final class GlobalSettings {
     }
 
     /**
-     * The settings service for a request that only reads: on a read replica when one may serve it (past
-     * {@code after}, the {@code X-DeployStack-LSN} of the client's last write), else on the primary.
+     * Runs a request's reads of the settings on a read replica when one may serve it (past {@code after}, the
+     * {@code X-DeployStack-LSN} of the client's last write), else on the primary ({@link Database#read}).
      */
-    public SettingsService readService(Optional<Lsn> after) {
-        return new SettingsService(database.readClient(after), keys.cipher());
+    public <T> T read(Optional<Lsn> after, Function<SettingsService, T> work) {
+        return database.read(after, db -> work.apply(new SettingsService(db, keys.cipher())));
     }
 
     /**

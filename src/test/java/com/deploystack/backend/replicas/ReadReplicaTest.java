@@ -72,15 +72,20 @@ class ReadReplicaTest {
     @BeforeEach
     void start() {
         servers = StreamingReplica.start();
-        Map<String, String> env = new HashMap<>(servers.environment());
-        env.put("DEPLOYSTACK_ADMIN_TOKEN", TOKEN);
-        env.put("POSTGRES_READ_MAX_LAG", MAX_LAG.toMillis() + "ms");
-        service = TestService.start(env, data, Path.of("migrations"),
+        service = TestService.start(env(), data, Path.of("migrations"),
                                     Map.of("health.probe.cache", "100", "db.timeout.connect", "2000",
                                            "db.read.wait", "500"));
         assertThat(service.setup().status(), is(200));
         awaitReplica("up", Duration.ofSeconds(10));
         awaitCaughtUp();
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(servers.environment());
+        env.put("DEPLOYSTACK_ADMIN_TOKEN", TOKEN);
+        env.put("POSTGRES_READ_MAX_LAG", MAX_LAG.toMillis() + "ms");
+        env.put("DEPLOYSTACK_ENCRYPTION_SECRET", "replica-test-encryption-secret-0123");
+        return env;
     }
 
     /** The replica has replayed everything the primary has written so far (setup included). */
@@ -250,6 +255,31 @@ class ReadReplicaTest {
         awaitTrue(() -> replicaStatus().getBoolean("serves_reads"), Duration.ofSeconds(5));
         assertThat(get("/api/teams/" + team, "").status(), is(200));
         assertThat(replicaReads(), is(before + 1));
+    }
+
+    @Test
+    void aReadThatAReplicaFailsBeforeItsCheckNoticedIsAnsweredByThePrimary() {
+        service.close();
+        // checks 5 s apart: the replica stops between two of them and is still "up" for the reads
+        service = TestService.start(env(), data, Path.of("migrations"), Map.of("db.read.interval", "5000"));
+        service.awaitPhase("INITIALIZED", Duration.ofSeconds(30));
+        String team = send("POST", "/api/teams", "{\"name\":\"Gone\"}", "").json().getJsonObject("data")
+                .getString("id");
+        awaitTrue(() -> {
+            long before = replicaReads();
+            return get("/api/teams/" + team, "").status() == 200 && replicaReads() == before + 1;
+        }, Duration.ofSeconds(15));
+        servers.stopReplica();
+        boolean unnoticed = replicaStatus().getString("state").equals("up");
+        for (int i = 0; i < 3; i++) {
+            Answer read = get("/api/teams/" + team, "");
+            assertThat(read.body(), read.status(), is(200));
+        }
+        if (unnoticed) {
+            assertThat(TestService.logs().stream()
+                               .anyMatch(line -> line.contains("A read replica failed a read; the primary answers it")),
+                       is(true));
+        }
     }
 
     @Test
