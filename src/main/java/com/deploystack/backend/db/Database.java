@@ -86,7 +86,7 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Where the primary's WAL is now, for the answer of a write; empty when it cannot be asked. */
+    /** Where the primary's WAL is now, for the answer of a write; empty before INITIALIZED. */
     public Optional<Lsn> writePosition() {
         if (phases.phase() != Phase.INITIALIZED || client.isEmpty()) {
             return Optional.empty();

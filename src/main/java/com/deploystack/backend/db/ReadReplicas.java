@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -22,12 +23,18 @@ import io.helidon.dbclient.DbClient;
 public final class ReadReplicas implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ReadReplicas.class.getName());
+    /** Cancelled by a conflict with recovery; a column a migration added that the replica has not replayed yet. */
+    private static final Set<String> REPLICA_STATES = Set.of("40001", "42703");
     private static final Duration POLL = Duration.ofMillis(10);
 
     private final List<ReadReplica> replicas;
     private final ReadReplicaSettings settings;
     private volatile Optional<ReplicaMonitor> monitor = Optional.empty();
     private final AtomicInteger next = new AtomicInteger();
+    /**
+     * Where the primary's WAL was once this process was set up or had caught up with the migrations: no replica
+     * serves a read before it has replayed that far (it would not have the tables). Until then, reads on the primary.
+     */
     private volatile Optional<Lsn> schemaPosition = Optional.empty();
 
     private ReadReplicas(List<ReadReplica> replicas, ReadReplicaSettings settings) {
@@ -42,7 +49,7 @@ public final class ReadReplicas implements AutoCloseable {
 
     /**
      * Pools for the replicas of {@code primary}, checked from now on. The first check of the primary once
-     * {@code initialized} holds gives the {@linkplain #schemaPosition() schema position}.
+     * {@code initialized} holds gives the position every replica must have replayed before it serves a read.
      */
     static ReadReplicas start(DatabaseSettings primary, ReadReplicaSettings settings, BooleanSupplier initialized) {
         if (settings.servers().isEmpty()) {
@@ -79,14 +86,6 @@ public final class ReadReplicas implements AutoCloseable {
         return !replicas.isEmpty() && replicas.stream().noneMatch(replica -> replica.state().up());
     }
 
-    /**
-     * Where the primary's WAL was once this process was set up or had caught up with the migrations: no replica
-     * serves a read before it has replayed that far (it would not have the tables). Until then, reads on the primary.
-     */
-    Optional<Lsn> schemaPosition() {
-        return schemaPosition;
-    }
-
     /** The client of a replica for this read, or empty for the primary. */
     Optional<DbClient> choose(Optional<Lsn> after) {
         if (replicas.isEmpty() || schemaPosition.isEmpty()) {
@@ -101,8 +100,8 @@ public final class ReadReplicas implements AutoCloseable {
     }
 
     /**
-     * A failure that is the replica's, not the read's: unreachable, a table it has not replayed yet, or the query
-     * cancelled by a conflict with recovery (SQLSTATE 40001 on a standby). The primary can answer such a read.
+     * A failure that is the replica's, not the read's: unreachable, a table or column it has not replayed yet, or the
+     * query cancelled by a conflict with recovery (SQLSTATE 40001 on a standby). The primary can answer such a read.
      */
     static boolean replicaFailure(Throwable error) {
         DatabaseFailure failure = DatabaseFailure.of(error);
@@ -110,7 +109,7 @@ public final class ReadReplicas implements AutoCloseable {
             return true;
         }
         for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof SQLException sql && "40001".equals(sql.getSQLState())) {
+            if (cause instanceof SQLException sql && REPLICA_STATES.contains(sql.getSQLState())) {
                 return true;
             }
         }
