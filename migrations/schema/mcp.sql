@@ -17,11 +17,17 @@ CREATE TABLE mcp_servers (
     owner_team_id  TEXT        REFERENCES teams (id) ON DELETE CASCADE,
     created_at     TIMESTAMPTZ NOT NULL DEFAULT now(),
     updated_at     TIMESTAMPTZ NOT NULL DEFAULT now(),
+    -- full-text search (GET /api/mcp/servers?q=): name weighs most, then the tags, then the description
+    search_vector  TSVECTOR    GENERATED ALWAYS AS (
+                       setweight(to_tsvector('english', name), 'A')
+                       || setweight(to_tsvector('english', array_to_tsvector(tags)::text), 'B')
+                       || setweight(to_tsvector('english', coalesce(description, '')), 'C')) STORED,
     CONSTRAINT mcp_servers_slug_unique UNIQUE (slug),
     CONSTRAINT mcp_servers_transport_check CHECK (transport_type IN ('stdio', 'http', 'sse')),
     CONSTRAINT mcp_servers_visibility_check CHECK (visibility IN ('global', 'team'))
 );
 CREATE INDEX mcp_servers_owner_team_id_idx ON mcp_servers (owner_team_id);
+CREATE INDEX mcp_servers_search_idx ON mcp_servers USING gin (search_vector);
 
 CREATE TABLE mcp_server_installations (
     id                TEXT        PRIMARY KEY DEFAULT gen_random_uuid()::text,

@@ -20,6 +20,7 @@ import com.deploystack.backend.db.DatabaseInitializer;
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.EmbeddedDatabase;
 import com.deploystack.backend.db.Migrator;
+import com.deploystack.backend.db.ReadReplicaSettings;
 import com.deploystack.backend.db.ReplicaFollower;
 import com.deploystack.backend.db.SelectionFile;
 import com.deploystack.backend.db.StartupCatchUp;
@@ -144,6 +145,8 @@ public final class Application implements AutoCloseable {
                                            + "); set the POSTGRES_* variables to use an external server"));
             }
         }
+        ReadReplicaSettings reads = ReadReplicaSettings.read(env, configuration, config.get("db.read"));
+        configuration = reads.applyTo(configuration);
         if (!configuration.configured()) {
             LOG.log(Level.WARNING, "Database is not configured: " + configuration.problems()
                                    + ". Status, health and /setup keep answering.");
@@ -151,7 +154,7 @@ public final class Application implements AutoCloseable {
             LOG.log(Level.INFO, "Database: " + configuration.settings().orElseThrow() + " ("
                                 + configuration.mode().name().toLowerCase(Locale.ROOT) + ")");
         }
-        Database database = Database.create(configuration);
+        Database database = Database.create(configuration, reads);
         Path settingsModules = paths.settings();
         EncryptionKeys keys = new EncryptionKeys(() -> EncryptionSecret.current(env, dataDirectory));
         // the slowest part of a start (PBKDF2 for a chosen secret), done while everything else starts

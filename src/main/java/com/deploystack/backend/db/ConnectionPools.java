@@ -1,6 +1,7 @@
 package com.deploystack.backend.db;
 
 import java.sql.SQLException;
+import java.util.Properties;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -19,10 +20,17 @@ public final class ConnectionPools {
      * ({@link PoolMeters}): the main one, the plugins' and any other built here.
      */
     public static HikariDataSource pool(DatabaseSettings settings, String name) {
+        return pool(settings, name, settings.driverProperties().getProperty("ApplicationName"));
+    }
+
+    /** The same, its connections named {@code applicationName} in {@code pg_stat_activity}. */
+    public static HikariDataSource pool(DatabaseSettings settings, String name, String applicationName) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(settings.jdbcUrl());
-        config.setDataSourceProperties(settings.driverProperties());
+        Properties properties = settings.driverProperties();
+        properties.setProperty("ApplicationName", applicationName);
+        config.setDataSourceProperties(properties);
         config.setMaximumPoolSize(settings.pool().maximumSize());
         config.setMinimumIdle(settings.pool().minimumIdle());
         config.setConnectionTimeout(settings.pool().connectionTimeout().toMillis());

@@ -1,8 +1,10 @@
 package com.deploystack.backend.db;
 
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -15,30 +17,88 @@ import io.helidon.dbclient.DbClient;
  */
 public final class Database implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(Database.class.getName());
+
     private final DatabaseConfiguration configuration;
     private final PhaseMachine phases;
     private final Optional<HikariDataSource> pool;
     private final Optional<DbClient> client;
+    private final ReadReplicas replicas;
 
-    private Database(DatabaseConfiguration configuration, PhaseMachine phases, Optional<HikariDataSource> pool) {
+    private Database(DatabaseConfiguration configuration, PhaseMachine phases, Optional<HikariDataSource> pool,
+                     ReadReplicas replicas) {
         this.configuration = configuration;
         this.phases = phases;
         this.pool = pool;
         this.client = pool.map(ConnectionPools::client);
+        this.replicas = replicas;
     }
 
     /** A database in CONFIGURED (with a pool) when the settings are usable, else in UNCONFIGURED. */
     public static Database create(DatabaseConfiguration configuration) {
-        return configuration.settings()
-                .map(settings -> new Database(configuration, PhaseMachine.configured(),
-                                              Optional.of(ConnectionPools.pool(settings, "deploystack"))))
-                .orElseGet(() -> new Database(configuration, PhaseMachine.unconfigured(), Optional.empty()));
+        return create(configuration, ReadReplicaSettings.none());
     }
 
-    /** The DbClient for this request; before INITIALIZED a {@link DatabaseNotAvailableException} (answered 503). */
+    /** The same, with pools for the read replicas of {@code reads} (none while unconfigured). */
+    public static Database create(DatabaseConfiguration configuration, ReadReplicaSettings reads) {
+        return configuration.settings()
+                .map(settings -> {
+                    PhaseMachine phases = PhaseMachine.configured();
+                    return new Database(configuration, phases,
+                                        Optional.of(ConnectionPools.pool(settings, "deploystack")),
+                                        ReadReplicas.start(settings, reads,
+                                                           () -> phases.phase() == Phase.INITIALIZED));
+                })
+                .orElseGet(() -> new Database(configuration, PhaseMachine.unconfigured(), Optional.empty(),
+                                              ReadReplicas.none()));
+    }
+
+    /**
+     * The DbClient of the primary for this request: writes, and reads that must see them; before INITIALIZED a
+     * {@link DatabaseNotAvailableException} (answered 503).
+     */
     public DbClient client() {
         requireInitialized();
         return client.orElseThrow(() -> DatabaseNotAvailableException.in(phases.current()));
+    }
+
+    /**
+     * Runs {@code work}, a request's reads, on a read replica when one may serve it (see {@link ReadReplicas}), else
+     * on the primary. {@code after} is the WAL position the client's last write answered with
+     * ({@code X-DeployStack-LSN}): the read then sees that write. When a replica fails the work (down
+     * since its last check, the tables not replayed yet, or the query cancelled by a conflict with recovery) the
+     * primary runs it again, so that a replica's failure never reaches the client.
+     */
+    public <T> T read(Optional<Lsn> after, Function<DbClient, T> work) {
+        requireInitialized();
+        Optional<DbClient> replica = replicas.choose(after);
+        if (replica.isEmpty()) {
+            return work.apply(client());
+        }
+        try {
+            return work.apply(replica.get());
+        } catch (RuntimeException e) {
+            if (!ReadReplicas.replicaFailure(e)) {
+                throw e;
+            }
+            LOG.log(Level.WARNING, "A read replica failed a read; the primary answers it", e);
+            return work.apply(client());
+        }
+    }
+
+    /** Where the primary's WAL is now, for the answer of a write; empty before INITIALIZED. */
+    public Optional<Lsn> writePosition() {
+        if (phases.phase() != Phase.INITIALIZED || client.isEmpty()) {
+            return Optional.empty();
+        }
+        // the insert position: with synchronous_commit off the write position may still be before the commit
+        return client.get().execute().get("SELECT pg_current_wal_insert_lsn()::text AS lsn")
+                .flatMap(row -> Lsn.parse(row.column("lsn").getString()));
+    }
+
+    /** The read replicas and their states (none configured: empty). */
+    public ReadReplicas readReplicas() {
+        return replicas;
     }
 
     /** Throws the {@link DatabaseNotAvailableException} that says why, unless the database may be used. */
@@ -77,6 +137,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        replicas.close();
         client.ifPresent(DbClient::close);
         pool.ifPresent(HikariDataSource::close);
     }

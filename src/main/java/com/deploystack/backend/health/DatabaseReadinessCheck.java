@@ -14,6 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.Phase;
+import com.deploystack.backend.db.ReadReplicas;
+import com.deploystack.backend.db.ReadRouting;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -22,7 +24,9 @@ import io.helidon.health.HealthCheckType;
  * Ready when the database is INITIALIZED and PostgreSQL answers within a short timeout with the setup marker (a
  * database dropped and re-created empty, or a schema restored without it, is not ready). The probe uses
  * one dedicated connection (not one of the pool's, so a busy pool cannot make the service look down) and
- * its result is reused for a moment, so a flood of probes sends at most one query per interval.
+ * its result is reused for a moment, so a flood of probes sends at most one query per interval. With read replicas,
+ * each one's state and lag is a detail, and {@code reads} says "degraded" while none is usable (still UP: the primary
+ * serves the reads).
  */
 public final class DatabaseReadinessCheck implements HealthCheck {
 
@@ -86,12 +90,19 @@ public final class DatabaseReadinessCheck implements HealthCheck {
             return HealthCheckResponse.builder().status(false).detail("phase", phase.name())
                     .detail("postgresql", "being probed").build();
         }
-        return HealthCheckResponse.builder()
+        HealthCheckResponse.Builder response = HealthCheckResponse.builder()
                 .status(probe.up())
                 .detail("phase", phase.name())
                 .detail("postgresql", probe.detail())
-                .detail("probed_at", probe.at().toString())
-                .build();
+                .detail("probed_at", probe.at().toString());
+        ReadReplicas replicas = database.readReplicas();
+        if (!replicas.replicas().isEmpty()) {
+            // a replica down never turns readiness DOWN: its reads go to the primary
+            response.detail("reads", ReadRouting.summary(replicas));
+            replicas.replicas().forEach(replica -> response.detail(
+                    replica.name(), ReadRouting.describe(replica.state(), replicas)));
+        }
+        return response.build();
     }
 
     private Probe probe() {

@@ -14,8 +14,8 @@ import io.helidon.webserver.cors.CorsPathConfig;
 /**
  * The origins DeployStack's frontend calls the service from, and the CORS support (Helidon's) that lets them:
  * the origins in {@code DEPLOYSTACK_FRONTEND_URL} (comma-separated) plus DeployStack's local development origins,
- * with credentials, the methods the API uses and the headers the frontend sends. Any other origin gets no
- * {@code Access-Control-Allow-Origin}.
+ * with credentials, the methods the API uses, the headers the frontend sends, and {@code X-DeployStack-LSN} exposed.
+ * Any other origin gets no {@code Access-Control-Allow-Origin}.
  */
 public final class FrontendOrigins {
 
@@ -23,6 +23,9 @@ public final class FrontendOrigins {
     /** The frontend's Vite development and preview servers, and a frontend served on port 3000. */
     public static final List<String> DEVELOPMENT = List.of(
             "http://localhost:5173", "http://localhost:5174", "http://localhost:4173", "http://localhost:3000");
+
+    /** The WAL position of a write, read by the frontend and sent back with its next reads (README "Read replicas"). */
+    public static final String READ_YOUR_WRITES = "X-DeployStack-LSN";
 
     private static final System.Logger LOG = System.getLogger(FrontendOrigins.class.getName());
 
@@ -57,7 +60,8 @@ public final class FrontendOrigins {
                                  .pathPattern("/*")
                                  .allowOrigins(origins)
                                  .allowMethods(Set.of("GET", "POST", "PUT", "DELETE", "OPTIONS"))
-                                 .allowHeaders(Set.of("Content-Type", "Authorization"))
+                                 .allowHeaders(Set.of("Content-Type", "Authorization", READ_YOUR_WRITES))
+                                 .exposeHeaders(Set.of(READ_YOUR_WRITES))
                                  .allowCredentials(true)
                                  .build())
                 .build();

@@ -28,7 +28,8 @@ final class DatabaseErrors {
                       bad("Field \"installation_type\" must be \"local\" or \"cloud\".")),
             Map.entry("mcp_server_installations_server_id_fkey", bad("The MCP server does not exist.")),
             Map.entry("mcp_server_installations_team_id_fkey", bad("The team does not exist.")),
-            Map.entry("mcp_servers_owner_team_id_fkey", conflict("The team still owns MCP servers.")));
+            Map.entry("mcp_servers_owner_team_id_fkey", conflict("The team still owns MCP servers.")),
+            Map.entry("mcp_servers_slug_unique", conflict("An MCP server with this slug already exists.")));
 
     private DatabaseErrors() {
     }

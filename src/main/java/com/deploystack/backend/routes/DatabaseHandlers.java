@@ -68,7 +68,8 @@ final class DatabaseHandlers {
         String waitingFor = initializer.waitingFor();
         Optional<JsonObject> pluginStatus = plugins.status();
         StatusBody body = lastStatus;
-        if (body == null || body.state() != state || body.selection() != selection
+        // replica states change by the second: with replicas the body is built every time
+        if (body == null || !database.readReplicas().replicas().isEmpty() || body.state() != state || body.selection() != selection
             || body.schemaAhead() != schemaAhead || !body.waitingFor().equals(waitingFor)
             || !body.plugins().equals(pluginStatus)) {
             byte[] json = statusJson(state, selection, schemaAhead, waitingFor, pluginStatus).toString()
@@ -108,6 +109,7 @@ final class DatabaseHandlers {
                 .add("message", "Another replica applied migrations newer than this replica's: deploy the newer"
                                 + " release here.")));
         pluginStatus.ifPresent(status -> json.add("plugins", status));
+        ReadReplicaStatus.json(database.readReplicas()).ifPresent(replicas -> json.add("read_replicas", replicas));
         if (!state.step().isEmpty()) {
             json.add("step", state.step());
         }

@@ -26,11 +26,12 @@ final class InstallationHandlers {
     }
 
     void list(ServerRequest request, ServerResponse response) {
-        DbClient db = database.client();
         String teamId = teamId(request);
-        requireTeam(db, teamId);
         JsonArrayBuilder installations = JsonFactory.array();
-        new McpInstallationService(db).list(teamId).forEach(installation -> installations.add(installation.toJson()));
+        ReadYourWrites.read(database, request, db -> {
+            requireTeam(db, teamId);
+            return new McpInstallationService(db).list(teamId);
+        }).forEach(installation -> installations.add(installation.toJson()));
         Envelope.ok(response, installations.build());
     }
 

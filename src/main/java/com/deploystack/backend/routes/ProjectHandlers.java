@@ -25,10 +25,10 @@ final class ProjectHandlers {
     }
 
     void list(ServerRequest request, ServerResponse response) {
-        ProjectService projects = new ProjectService(database.client());
         int limit = request.query().first("limit").map(ProjectHandlers::limit).orElse(100);
         JsonArrayBuilder listed = JsonFactory.array();
-        projects.list(limit).forEach(project -> listed.add(project.toJson()));
+        ReadYourWrites.read(database, request, db -> new ProjectService(db).list(limit))
+                .forEach(project -> listed.add(project.toJson()));
         Envelope.ok(response, listed.build());
     }
 

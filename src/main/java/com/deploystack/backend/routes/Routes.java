@@ -59,6 +59,7 @@ public final class Routes {
                 new Endpoint(Method.GET, "/api/health", (request, response) -> JsonResponse.send(response, OK)));
         List<Endpoint> management = management(context.database(), context.settings(), context.bodyLimit());
         routing.addFeature(new ResponseHeaders());
+        routing.addFeature(new ReadYourWrites(context.database()));
         open.forEach(endpoint -> routing.route(endpoint.method(), endpoint.path(), endpoint.handler()));
         for (Endpoint endpoint : management) {
             routing.route(endpoint.method(), endpoint.path(), context.adminToken().protect(endpoint.handler()));
@@ -85,6 +86,7 @@ public final class Routes {
         TeamHandlers teams = new TeamHandlers(database, bodyLimit);
         InstallationHandlers installations = new InstallationHandlers(database, bodyLimit);
         TokenHandlers tokens = new TokenHandlers(database);
+        McpServerHandlers servers = new McpServerHandlers(database, bodyLimit);
         return List.of(
                 new Endpoint(Method.GET, "/api/projects", projects::list),
                 new Endpoint(Method.POST, "/api/projects", projects::create),
@@ -96,6 +98,8 @@ public final class Routes {
                 new Endpoint(Method.POST, "/api/teams/{teamId}/mcp/installations", installations::install),
                 new Endpoint(Method.DELETE, "/api/teams/{teamId}/mcp/installations/{installationId}",
                              installations::delete),
+                new Endpoint(Method.GET, "/api/mcp/servers", servers::search),
+                new Endpoint(Method.POST, "/api/mcp/servers", servers::create),
                 new Endpoint(Method.POST, "/api/admin/tokens/revoke-expired", tokens::revokeExpired),
                 new Endpoint(Method.GET, "/api/settings", settingsHandlers::list),
                 new Endpoint(Method.GET, "/api/settings/group/{groupId}", settingsHandlers::group),

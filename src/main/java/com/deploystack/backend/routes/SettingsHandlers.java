@@ -38,19 +38,21 @@ final class SettingsHandlers {
 
     void list(ServerRequest request, ServerResponse response) {
         JsonArrayBuilder groups = JsonFactory.array();
-        settings.service().groups().forEach(group -> groups.add(groupJson(group)));
+        settings.read(ReadYourWrites.after(request), SettingsService::groups).forEach(group -> groups.add(groupJson(group)));
         Envelope.ok(response, groups.build());
     }
 
     void group(ServerRequest request, ServerResponse response) {
-        SettingsService.Group group = settings.service().group(request.path().pathParameters().get("groupId"))
+        String groupId = request.path().pathParameters().get("groupId");
+        SettingsService.Group group = settings.read(ReadYourWrites.after(request), service -> service.group(groupId))
                 .orElseThrow(() -> new ApiException(Status.NOT_FOUND_404, "Setting group not found"));
         Envelope.ok(response, groupJson(group));
     }
 
     void get(ServerRequest request, ServerResponse response) {
+        StoredSetting setting = settings.read(ReadYourWrites.after(request), service -> service.find(key(request)))
+                .orElseThrow(SettingsHandlers::notFound);
         SettingsService service = settings.service();
-        StoredSetting setting = service.find(key(request)).orElseThrow(SettingsHandlers::notFound);
         String plaintext;
         try {
             plaintext = service.plaintext(setting);

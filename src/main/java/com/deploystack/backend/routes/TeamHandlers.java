@@ -40,7 +40,8 @@ final class TeamHandlers {
     }
 
     void get(ServerRequest request, ServerResponse response) {
-        Team team = new TeamService(database.client()).find(id(request)).orElseThrow(TeamHandlers::notFound);
+        Team team = ReadYourWrites.read(database, request, db -> new TeamService(db).find(id(request)))
+                .orElseThrow(TeamHandlers::notFound);
         Envelope.ok(response, team.toJson());
     }
 

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.deploystack.backend.db.Database;
+import com.deploystack.backend.db.Lsn;
 
 /**
  * Typed access to the global settings for code ({@code getBoolean("global.enable_login")}), through a cache of
@@ -45,6 +46,14 @@ public final class GlobalSettings {
     /** The settings service for one request (the database client of this moment and the unlocked key). */
     public SettingsService service() {
         return new SettingsService(database.client(), keys.cipher());
+    }
+
+    /**
+     * Runs a request's reads of the settings on a read replica when one may serve it (past {@code after}, the
+     * {@code X-DeployStack-LSN} of the client's last write), else on the primary ({@link Database#read}).
+     */
+    public <T> T read(Optional<Lsn> after, Function<SettingsService, T> work) {
+        return database.read(after, db -> work.apply(new SettingsService(db, keys.cipher())));
     }
 
     /**

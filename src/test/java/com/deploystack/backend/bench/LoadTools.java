@@ -1,6 +1,7 @@
 package com.deploystack.backend.bench;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -70,6 +71,20 @@ final class LoadTools {
         bench.add(database);
         String output = run(bench, TestPostgres.PASSWORD);
         return new Figures(number(output, "tps = ([\\d.]+)"), -1);
+    }
+
+    /**
+     * pgbench running {@code script} (a custom script, {@code -f}) against {@code database} at {@code host:port} as
+     * {@code postgres}: transactions per second, and pgbench's average latency in milliseconds (it has no p99).
+     */
+    static Figures pgbenchScript(String host, int port, String database, Path script, int clients, int threads,
+                                 int seconds) throws Exception {
+        List<String> bench = new ArrayList<>(List.of("pgbench", "-n", "-f", script.toString(), "-c",
+                                                     Integer.toString(clients), "-j", Integer.toString(threads), "-T",
+                                                     Integer.toString(seconds), "-h", host, "-p",
+                                                     Integer.toString(port), "-U", "postgres", database));
+        String output = run(bench, TestPostgres.PASSWORD);
+        return new Figures(number(output, "tps = ([\\d.]+)"), number(output, "latency average = ([\\d.]+) ms"));
     }
 
     private static String run(List<String> command, String password) throws IOException, InterruptedException {

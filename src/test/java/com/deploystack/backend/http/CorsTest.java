@@ -73,6 +73,12 @@ class CorsTest {
         assertThat(setup.statuses(), is(List.of(200)));
         assertThat(setup.head(), containsString("access-control-allow-origin: " + FRONTEND));
         assertThat(service.status().getBoolean("initialized"), is(true));
+        // the WAL position of a write, readable by the frontend's script and sent back with its next reads
+        assertThat(setup.head(), containsString("access-control-expose-headers: x-deploystack-lsn"));
+        assertThat(setup.head().toLowerCase(), containsString("x-deploystack-lsn: "));
+        RawHttp.Exchange preflight = preflight(FRONTEND, "GET", "authorization, x-deploystack-lsn");
+        assertThat(preflight.statuses(), is(List.of(204)));
+        assertThat(preflight.head(), containsString("access-control-allow-headers: x-deploystack-lsn"));
     }
 
     @ParameterizedTest
