@@ -2,6 +2,7 @@ package com.deploystack.backend.http;
 
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,8 @@ public final class FrontendOrigins {
     public static final String READ_YOUR_WRITES = "X-DeployStack-LSN";
 
     private static final System.Logger LOG = System.getLogger(FrontendOrigins.class.getName());
+    /** The request headers the frontend may send beyond the ones every request may carry. */
+    private static final List<String> REQUEST_HEADERS = List.of("Authorization", "Content-Type", READ_YOUR_WRITES);
 
     private FrontendOrigins() {
     }
@@ -60,11 +63,35 @@ public final class FrontendOrigins {
                                  .pathPattern("/*")
                                  .allowOrigins(origins)
                                  .allowMethods(Set.of("GET", "POST", "PUT", "DELETE", "OPTIONS"))
-                                 .allowHeaders(Set.of("Content-Type", "Authorization", READ_YOUR_WRITES))
+                                 .allowHeaders(requestHeaderLists())
                                  .exposeHeaders(Set.of(READ_YOUR_WRITES))
                                  .allowCredentials(true)
                                  .build())
                 .build();
+    }
+
+    /**
+     * The allowed request headers, each alone and as a browser lists several in a preflight's
+     * {@code Access-Control-Request-Headers}: lower case, sorted, joined by a bare comma ({@code authorization,content-type},
+     * as the Fetch standard has it). Helidon 4.5 splits that header only at ", ", so it compares the whole browser list
+     * with the allowed names and refuses the preflight (403); the lists themselves are therefore allowed too. A
+     * client listing them with ", " is split by Helidon and matches the single names.
+     */
+    static Set<String> requestHeaderLists() {
+        List<String> names = REQUEST_HEADERS.stream().map(name -> name.toLowerCase(Locale.ROOT)).sorted().toList();
+        Set<String> allowed = new LinkedHashSet<>(REQUEST_HEADERS);
+        for (int subset = 1; subset < 1 << names.size(); subset++) {
+            List<String> listed = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                if ((subset & 1 << i) != 0) {
+                    listed.add(names.get(i));
+                }
+            }
+            if (listed.size() > 1) {
+                allowed.add(String.join(",", listed));
+            }
+        }
+        return allowed;
     }
 
     /** {@code scheme://host[:port]} of {@code url}, as a browser sends it in {@code Origin}. */

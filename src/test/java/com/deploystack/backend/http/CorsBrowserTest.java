@@ -26,11 +26,13 @@ import org.openqa.selenium.By;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
 
 /**
  * DeployStack's frontend on another origin, as Chromium runs it: a page served from the frontend's origin calls
- * {@code GET /api/db/status} and {@code POST /api/db/setup} with {@code credentials: 'include'} and JSON, the way the
- * frontend does (so the browser sends a preflight). The same page from an origin not on the list gets nothing.
+ * {@code GET /api/db/status} and {@code POST /api/db/setup} with {@code credentials: 'include'} and JSON, then creates
+ * and reads a team with the admin token and {@code X-DeployStack-LSN}, the way the frontend does (so the browser sends
+ * its preflights, several headers listed in one). The same page from an origin not on the list gets nothing.
  */
 @Tag("browser")
 class CorsBrowserTest {
@@ -49,11 +51,26 @@ class CorsBrowserTest {
                 const setup = await fetch(api + '/api/db/setup', {method: 'POST', credentials: 'include',
                     headers: {'Content-Type': 'application/json'}, body: JSON.stringify({type: 'postgresql'})});
                 out.setup = setup.status;
+                out.lsn = setup.headers.get('X-DeployStack-LSN');
               } catch (e) { out.setupError = String(e); }
+              try {
+                // as the frontend calls the management API: a bearer token, JSON, and the last write's WAL position;
+                // Chromium lists them in its preflight as "authorization,content-type,x-deploystack-lsn"
+                const team = await fetch(api + '/api/teams', {method: 'POST', credentials: 'include',
+                    headers: {'Content-Type': 'application/json', 'Authorization': 'Bearer %s',
+                              'X-DeployStack-LSN': out.lsn || '0/0'},
+                    body: JSON.stringify({name: 'Frontend team'})});
+                out.team = team.status;
+                const read = await fetch(api + '/api/teams/' + (await team.json()).data.id, {credentials: 'include',
+                    headers: {'Authorization': 'Bearer %s', 'X-DeployStack-LSN': team.headers.get('X-DeployStack-LSN')}});
+                out.read = read.status;
+              } catch (e) { out.teamError = String(e); }
               document.getElementById('result').textContent = JSON.stringify(out);
             })();
             </script></body></html>
             """;
+
+    private static final String TOKEN = "cors-browser-admin-token";
 
     @TempDir
     Path data;
@@ -73,8 +90,9 @@ class CorsBrowserTest {
         TestPostgres postgres = TestPostgres.get();
         Map<String, String> env = new HashMap<>(postgres.environment(postgres.createDatabase("corsbrowser")));
         env.put(FrontendOrigins.VARIABLE, "http://localhost:" + frontendPort);
+        env.put("DEPLOYSTACK_ADMIN_TOKEN", TOKEN);
         service = TestService.start(env, data);
-        String page = PAGE.formatted("http://127.0.0.1:" + service.application().port());
+        String page = PAGE.formatted("http://127.0.0.1:" + service.application().port(), TOKEN, TOKEN);
         frontend = HttpServer.create(new InetSocketAddress("127.0.0.1", frontendPort), 0);
         frontend.createContext("/", exchange -> {
             byte[] body = page.getBytes(StandardCharsets.UTF_8);
@@ -111,6 +129,9 @@ class CorsBrowserTest {
         assertThat(result.toString(), result.getInt("status"), is(200));
         assertThat(result.toString(), result.getBoolean("initialized"), is(false));
         assertThat(result.toString(), result.getInt("setup"), is(200));
+        assertThat(result.toString(), result.getString("lsn"), matchesPattern("[0-9A-F]+/[0-9A-F]+"));
+        assertThat(result.toString(), result.getInt("team"), is(201));
+        assertThat(result.toString(), result.getInt("read"), is(200));
         assertThat(service.status().getBoolean("initialized"), is(true));
         assertThat(browser.consoleErrors().toString(), browser.consoleErrors().isEmpty(), is(true));
     }

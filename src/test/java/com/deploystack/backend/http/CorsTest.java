@@ -82,6 +82,31 @@ class CorsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"authorization,content-type", "content-type,x-deploystack-lsn",
+                            "authorization,content-type,x-deploystack-lsn", "Authorization, Content-Type",
+                            "x-deploystack-lsn"})
+    void aPreflightListingTheAllowedHeadersAsBrowsersDoIsAllowed(String headers) throws IOException {
+        RawHttp.Exchange preflight = preflight(FRONTEND, "PUT", headers);
+
+        assertThat(preflight.statuses(), is(List.of(204)));
+        assertThat(preflight.head(), containsString("access-control-allow-origin: " + FRONTEND));
+        String allowed = String.join(",", preflight.head().lines()
+                .filter(line -> line.startsWith("access-control-allow-headers: ")).toList());
+        for (String name : headers.toLowerCase().split(",\\s*")) {
+            assertThat(allowed, containsString(name));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x-evil", "authorization,x-evil", "authorization, x-evil", "content-type,authorization,x"})
+    void aPreflightAskingForAnotherHeaderIsRefused(String headers) throws IOException {
+        RawHttp.Exchange preflight = preflight(FRONTEND, "PUT", headers);
+
+        assertThat(preflight.statuses(), is(List.of(403)));
+        assertThat(preflight.head(), not(containsString("access-control-allow-origin")));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"https://evil.example", "http://localhost:5175", "not a url"})
     void anOriginNotOnTheListGetsNoAllowOriginAndTheSetupIsNotPerformed(String origin) throws IOException {
         RawHttp.Exchange preflight = preflight(origin, "POST", "content-type");
