@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
 
@@ -107,7 +108,8 @@ public final class JobQueue {
 
     /**
      * Claims the next job for {@code worker} with a lease of {@code lease}: first a job whose lease ran out (its
-     * worker stopped), else the next due one. Nothing when none is.
+     * worker stopped), else the next due one. Nothing when none is. The claim's {@code locked_by} is
+     * {@code <worker>#<random>}.
      */
     public Optional<Job> claim(String worker, Duration lease) throws SQLException {
         try (Connection connection = dataSource.getConnection();
@@ -120,7 +122,8 @@ public final class JobQueue {
                          (SELECT id FROM queue_jobs WHERE status = 'pending' AND scheduled_for <= now()
                           ORDER BY scheduled_for LIMIT 1 FOR UPDATE SKIP LOCKED))
                      RETURNING\s""" + JOB_COLUMNS)) {
-            claim.setString(1, worker);
+            // each claim its own name: a claim released (its attempt not counted) and taken again is another claim
+            claim.setString(1, worker + "#" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
             claim.setLong(2, lease.toMillis());
             try (ResultSet row = claim.executeQuery()) {
                 return row.next() ? Optional.of(Job.from(row)) : Optional.empty();

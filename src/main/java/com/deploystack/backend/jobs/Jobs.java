@@ -44,7 +44,9 @@ public final class Jobs implements AutoCloseable {
         database.dataSource().ifPresent(dataSource -> {
             jobs.types.register(Housekeeping.TYPE, new Housekeeping(dataSource, settings.retention()));
             jobs.types.register(ExpiredTokenSweep.TYPE, new ExpiredTokenSweep(database));
-            jobs.schedules.add(new JobSchedule(Housekeeping.TYPE, settings.housekeeping()));
+            if (settings.housekeeping().isPositive()) {
+                jobs.schedules.add(new JobSchedule(Housekeeping.TYPE, settings.housekeeping()));
+            }
             if (settings.tokenSweep().isPositive()) {
                 jobs.schedules.add(new JobSchedule(ExpiredTokenSweep.TYPE, settings.tokenSweep()));
             }
