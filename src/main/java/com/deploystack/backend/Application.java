@@ -227,6 +227,11 @@ public final class Application implements AutoCloseable {
         return database;
     }
 
+    /** The background jobs: job types, enqueueing. */
+    public Jobs jobs() {
+        return jobs;
+    }
+
     /** Typed access to the global settings. */
     public GlobalSettings settings() {
         return routes.settings();

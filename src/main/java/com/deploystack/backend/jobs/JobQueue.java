@@ -222,6 +222,12 @@ public final class JobQueue {
         }
     }
 
+    /** How long the job waits after its failed attempt {@code attempt} (the first is 1), as {@link #fail} sets it. */
+    Duration backoffAfter(int attempt) {
+        double millis = backoff.toMillis() * Math.pow(2, Math.max(0, attempt - 1));
+        return Duration.ofMillis((long) Math.min(millis, MAX_BACKOFF.toMillis()));
+    }
+
     public Optional<JobBatch> batch(String batchId) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement batch = connection.prepareStatement(

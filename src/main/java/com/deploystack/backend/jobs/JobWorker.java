@@ -168,6 +168,9 @@ final class JobWorker {
     private void fail(Job job, String error, Exception cause) {
         try {
             Optional<String> status = queue.fail(job, error);
+            if (status.equals(Optional.of("pending"))) {
+                wakeAfter(queue.backoffAfter(job.attempts()));
+            }
             LOG.log(Level.WARNING, "Job " + job.id() + " (" + job.type() + ") attempt " + job.attempts() + " of "
                                    + job.maxAttempts() + " failed: " + error + status.map(now -> "; now " + now)
                                            .orElse("; its claim was lost"), cause);
@@ -175,6 +178,18 @@ final class JobWorker {
             LOG.log(Level.WARNING, "Could not record the failure of job " + job.id() + "; it runs again once its lease"
                                    + " ends", e);
         }
+    }
+
+    /** The retry is due then: this replica's idle workers look without waiting for their next poll. */
+    private void wakeAfter(Duration delay) {
+        Thread.ofVirtual().name("job-retry-wake").start(() -> {
+            try {
+                Thread.sleep(delay);
+                wake();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     private void release(Job job) {
