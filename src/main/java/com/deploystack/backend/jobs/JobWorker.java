@@ -126,8 +126,8 @@ final class JobWorker {
                 remaining = woken.awaitNanos(remaining);
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            claiming = false;
+            // a late interrupt meant for a handler that had already ended: this worker goes on
+            Thread.interrupted();
         } finally {
             lock.unlock();
         }
@@ -144,28 +144,43 @@ final class JobWorker {
             return;
         }
         LeaseKeeper.Held held = leases.hold(job, claimedAt);
+        String result = null;
+        Throwable failure = null;
         try {
-            String result = handler.get().run(job);
-            Thread.interrupted();
-            if (!held.lost() && !queue.complete(job, result)) {
-                LOG.log(Level.WARNING, "Job " + job.id() + " ended after its claim was lost; its result is dropped");
-            }
-        } catch (Exception e) {
-            // a virtual thread's sockets close when it is interrupted: clear the flag before the next statement
-            boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
-            if (held.lost()) {
-                LOG.log(Level.DEBUG, "Job " + job.id() + " stopped after its claim was lost", e);
-            } else if (releasing && interrupted) {
-                release(job);
-            } else {
-                fail(job, JobErrors.describe(e), e);
-            }
+            result = handler.get().run(job);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Exception | Error e) {
+            failure = e;
         } finally {
+            // from here on no interrupt reaches this thread for this job
             leases.letGo(held);
+        }
+        // a virtual thread's sockets close when it is interrupted: clear the flag before the next statement
+        boolean interrupted = Thread.interrupted() || failure instanceof InterruptedException;
+        if (held.lost()) {
+            LOG.log(Level.DEBUG, "Job " + job.id() + " stopped after its claim was lost", failure);
+        } else if (failure == null) {
+            complete(job, result);
+        } else if (releasing && interrupted) {
+            release(job);
+        } else {
+            fail(job, JobErrors.describe(failure), failure);
         }
     }
 
-    private void fail(Job job, String error, Exception cause) {
+    private void complete(Job job, String result) {
+        try {
+            if (!queue.complete(job, result)) {
+                LOG.log(Level.WARNING, "Job " + job.id() + " ended after its claim was lost; its result is dropped");
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not record the completion of job " + job.id() + "; it runs again once its"
+                                   + " lease ends", e);
+        }
+    }
+
+    private void fail(Job job, String error, Throwable cause) {
         try {
             Optional<String> status = queue.fail(job, error);
             if (status.equals(Optional.of("pending"))) {

@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Extends the leases of the jobs this replica runs, every third of the lease. A job whose claim was lost (another
+ * Extends the leases of the jobs this replica runs, every quarter of the lease. A job whose claim was lost (another
  * worker took it after the lease ran out), or whose lease could not be extended before it ends by this machine's
  * clock (PostgreSQL unreachable), has its handler interrupted: a job never runs in two workers at once.
  */
@@ -20,8 +21,10 @@ final class LeaseKeeper implements AutoCloseable {
     static final class Held {
         private final Job job;
         private final Thread runner;
+        private final ReentrantLock running = new ReentrantLock();
         private volatile long leaseEndNanos;
         private volatile boolean lost;
+        private boolean ended;
 
         Held(Job job, Thread runner, long leaseEndNanos) {
             this.job = job;
@@ -38,8 +41,25 @@ final class LeaseKeeper implements AutoCloseable {
             return lost;
         }
 
+        /** Interrupts the handler, unless it has ended: the worker's thread goes on with other jobs then. */
         void interrupt() {
-            runner.interrupt();
+            running.lock();
+            try {
+                if (!ended) {
+                    runner.interrupt();
+                }
+            } finally {
+                running.unlock();
+            }
+        }
+
+        private void end() {
+            running.lock();
+            try {
+                ended = true;
+            } finally {
+                running.unlock();
+            }
         }
     }
 
@@ -61,7 +81,9 @@ final class LeaseKeeper implements AutoCloseable {
         return running;
     }
 
+    /** The handler of {@code running} has ended: no interrupt reaches its thread any more. */
     void letGo(Held running) {
+        running.end();
         held.remove(running.job().id(), running);
     }
 
@@ -70,7 +92,7 @@ final class LeaseKeeper implements AutoCloseable {
     }
 
     private void keepForever() {
-        long every = Math.max(100, lease.toMillis() / 3);
+        long every = Math.max(100, lease.toMillis() / 4);
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(every);
