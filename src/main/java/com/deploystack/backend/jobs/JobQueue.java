@@ -1,5 +1,6 @@
 package com.deploystack.backend.jobs;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -107,24 +108,27 @@ public final class JobQueue {
     }
 
     /**
-     * Claims the next job for {@code worker} with a lease of {@code lease}: first a job whose lease ran out (its
-     * worker stopped), else the next due one. Nothing when none is. The claim's {@code locked_by} is
-     * {@code <worker>#<random>}.
+     * Claims the next job of one of {@code types} for {@code worker} with a lease of {@code lease}: first a job whose
+     * lease ran out (its worker stopped), else the next due one. Nothing when none is. The claim's {@code locked_by}
+     * is {@code <worker>#<random>}.
      */
-    public Optional<Job> claim(String worker, Duration lease) throws SQLException {
+    public Optional<Job> claim(String worker, Duration lease, List<String> types) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement claim = connection.prepareStatement("""
                      UPDATE queue_jobs SET status = 'processing', attempts = attempts + 1, locked_by = ?,
                             locked_until = now() + ? * interval '1 millisecond', started_at = now(), updated_at = now()
                      WHERE id = coalesce(
                          (SELECT id FROM queue_jobs WHERE status = 'processing' AND locked_until < now()
-                          LIMIT 1 FOR UPDATE SKIP LOCKED),
+                          AND type = ANY (?) LIMIT 1 FOR UPDATE SKIP LOCKED),
                          (SELECT id FROM queue_jobs WHERE status = 'pending' AND scheduled_for <= now()
-                          ORDER BY scheduled_for LIMIT 1 FOR UPDATE SKIP LOCKED))
+                          AND type = ANY (?) ORDER BY scheduled_for LIMIT 1 FOR UPDATE SKIP LOCKED))
                      RETURNING\s""" + JOB_COLUMNS)) {
             // each claim its own name: a claim released (its attempt not counted) and taken again is another claim
             claim.setString(1, worker + "#" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
             claim.setLong(2, lease.toMillis());
+            Array typeArray = connection.createArrayOf("text", types.toArray());
+            claim.setArray(3, typeArray);
+            claim.setArray(4, typeArray);
             try (ResultSet row = claim.executeQuery()) {
                 return row.next() ? Optional.of(Job.from(row)) : Optional.empty();
             }

@@ -100,7 +100,7 @@ final class JobWorker {
             long claimedAt = System.nanoTime();
             Optional<Job> job;
             try {
-                job = queue.claim(name, settings.lease());
+                job = queue.claim(name, settings.lease(), types.registered());
                 failures = 0;
             } catch (SQLException | RuntimeException e) {
                 failures++;
@@ -138,16 +138,12 @@ final class JobWorker {
             fail(job, "Its last attempt did not end: the worker running it stopped and its lease ran out.", null);
             return;
         }
-        Optional<JobHandler> handler = types.handler(job.type());
-        if (handler.isEmpty()) {
-            fail(job, "No handler for job type " + job.type() + " on the replica that claimed it.", null);
-            return;
-        }
+        JobHandler handler = types.handler(job.type()).orElseThrow();
         LeaseKeeper.Held held = leases.hold(job, claimedAt);
         String result = null;
         Throwable failure = null;
         try {
-            result = handler.get().run(job);
+            result = handler.run(job);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Exception | Error e) {

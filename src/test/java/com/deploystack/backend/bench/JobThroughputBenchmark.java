@@ -35,8 +35,9 @@ public final class JobThroughputBenchmark {
             UPDATE queue_jobs SET status = 'processing', attempts = attempts + 1, locked_by = 'pgbench#' || :client_id, \
             locked_until = now() + 30000 * interval '1 millisecond', started_at = now(), updated_at = now() \
             WHERE id = coalesce((SELECT id FROM queue_jobs WHERE status = 'processing' AND locked_until < now() \
-            LIMIT 1 FOR UPDATE SKIP LOCKED), (SELECT id FROM queue_jobs WHERE status = 'pending' \
-            AND scheduled_for <= now() ORDER BY scheduled_for LIMIT 1 FOR UPDATE SKIP LOCKED)) \
+            AND type = ANY ('{bench.noop}'::text[]) LIMIT 1 FOR UPDATE SKIP LOCKED), (SELECT id FROM queue_jobs \
+            WHERE status = 'pending' AND scheduled_for <= now() AND type = ANY ('{bench.noop}'::text[]) \
+            ORDER BY scheduled_for LIMIT 1 FOR UPDATE SKIP LOCKED)) \
             RETURNING id AS job_id, locked_by AS claim, attempts AS attempt
             \\gset
             BEGIN;

@@ -33,6 +33,7 @@ import static org.hamcrest.Matchers.startsWith;
 class JobQueueTest {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final List<String> TYPES = List.of("drain", "retry", "doubling", "lease", "release", "single");
 
     @TempDir
     static Path data;
@@ -77,7 +78,7 @@ class JobQueueTest {
                 String worker = "worker-" + w;
                 workers.add(pool.submit(() -> {
                     Optional<Job> job;
-                    while ((job = queue.claim(worker, LEASE)).isPresent() || pending(batch) > 0) {
+                    while ((job = queue.claim(worker, LEASE, TYPES)).isPresent() || pending(batch) > 0) {
                         if (job.isEmpty()) {
                             continue;
                         }
@@ -118,7 +119,7 @@ class JobQueueTest {
         assertThat(queue.fail(first, "boom"), is(Optional.of("pending")));
         assertThat("the retry is due one backoff later", seconds("SELECT extract(epoch FROM scheduled_for - now())"
                                                                  + " FROM queue_jobs WHERE id = ?", id) > 3500, is(true));
-        assertThat("not due before its backoff", queue.claim("w", LEASE).isPresent(), is(false));
+        assertThat("not due before its backoff", queue.claim("w", LEASE, TYPES).isPresent(), is(false));
 
         db.execute().update("UPDATE queue_jobs SET scheduled_for = now() WHERE id = ?", id);
         Job second = claim(queue, "retry");
@@ -146,10 +147,10 @@ class JobQueueTest {
         JobQueue queue = new JobQueue(dataSource, Duration.ZERO);
         String id = queue.enqueue(JobRequest.of("lease", "{}").withMaxAttempts(3));
         Job first = claim(queue, "lease");
-        assertThat("the lease holds", queue.claim("other", LEASE).map(Job::type).filter("lease"::equals).isPresent(),
+        assertThat("the lease holds", queue.claim("other", LEASE, TYPES).map(Job::type).filter("lease"::equals).isPresent(),
                    is(false));
         db.execute().update("UPDATE queue_jobs SET locked_until = now() - interval '1 second' WHERE id = ?", id);
-        Job second = queue.claim("other", LEASE).orElseThrow();
+        Job second = queue.claim("other", LEASE, TYPES).orElseThrow();
         assertThat(second.id(), is(id));
         assertThat(second.attempts(), is(2));
         assertThat(second.lockedBy(), startsWith("other#"));
@@ -186,6 +187,16 @@ class JobQueueTest {
     }
 
     @Test
+    void aWorkerClaimsOnlyTheTypesItHasHandlersFor() throws SQLException {
+        JobQueue queue = new JobQueue(dataSource, Duration.ZERO);
+        String foreign = queue.enqueue(JobRequest.of("elsewhere", "{}"));
+        String mine = queue.enqueue(JobRequest.of("single", "{}"));
+        assertThat(claim(queue, "single").id(), is(mine));
+        assertThat(queue.claim("w", LEASE, TYPES).isPresent(), is(false));
+        assertThat(queue.claim("w", LEASE, List.of("elsewhere")).orElseThrow().id(), is(foreign));
+    }
+
+    @Test
     void aCompletedSingleJobIsNotClaimedAgain() throws SQLException {
         JobQueue queue = new JobQueue(dataSource, Duration.ZERO);
         String id = queue.enqueue(JobRequest.of("single", "{\"x\":1}"));
@@ -193,12 +204,12 @@ class JobQueueTest {
         assertThat(job.id(), is(id));
         assertThat(job.batchId(), is(Optional.empty()));
         assertThat(queue.complete(job, "{\"done\":true}"), is(true));
-        assertThat(queue.claim("w", LEASE).isPresent(), is(false));
+        assertThat(queue.claim("w", LEASE, TYPES).isPresent(), is(false));
     }
 
     /** The next claimable job, which must be of {@code type} (the tests' jobs never stay claimable). */
     private static Job claim(JobQueue queue, String type) throws SQLException {
-        Job job = queue.claim("w", LEASE).orElseThrow();
+        Job job = queue.claim("w", LEASE, TYPES).orElseThrow();
         assertThat(job.type(), is(type));
         return job;
     }

@@ -125,7 +125,7 @@ class JobRoutesTest {
         queue.enqueue(JobRequest.of("mail", "{}"));
         queue.enqueue(JobRequest.of("report", "{}"));
         execute("UPDATE queue_jobs SET scheduled_for = now() - interval '90 seconds' WHERE type = 'report'");
-        queue.claim("w", LEASE);
+        queue.claim("w", LEASE, List.of("mail", "report"));
         JsonObject stats = data(service.request("GET", "/api/admin/jobs/stats", null, AUTH));
         assertThat(stats.getInt("total"), is(3));
         assertThat(stats.getJsonObject("by_status").getInt("pending"), is(2));
@@ -145,11 +145,11 @@ class JobRoutesTest {
     @Test
     void aBatchShowsItsProgressAndAFailedJobIsRetriedOnce() throws SQLException {
         String batch = queue.enqueueBatch("mail", List.of("{}", "{}", "{}", "{}"), 1);
-        Job done = queue.claim("w", LEASE).orElseThrow();
+        Job done = queue.claim("w", LEASE, List.of("mail", "report")).orElseThrow();
         queue.complete(done, "{}");
-        Job failed = queue.claim("w", LEASE).orElseThrow();
+        Job failed = queue.claim("w", LEASE, List.of("mail", "report")).orElseThrow();
         queue.fail(failed, "smtp refused");
-        queue.claim("w", LEASE).orElseThrow();
+        queue.claim("w", LEASE, List.of("mail", "report")).orElseThrow();
 
         JsonObject progress = data(service.request("GET", "/api/admin/jobs/batches/" + batch, null, AUTH));
         assertThat(progress.getInt("total_jobs"), is(4));
