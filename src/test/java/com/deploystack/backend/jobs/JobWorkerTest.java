@@ -1,7 +1,9 @@
 package com.deploystack.backend.jobs;
 
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -90,6 +92,25 @@ class JobWorkerTest {
     }
 
     @Test
+    void aHandlerWhoseClaimWasTakenOverIsInterruptedAndCannotEndTheJob() throws SQLException {
+        String id = probe.jobs().enqueue("run", "{\"sleep\":60000}");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (count("SELECT count(*) FROM probe_runs WHERE job_id = '" + id + "'") == 0) {
+            assertThat("the job started", System.nanoTime() < deadline, is(true));
+            TestService.sleep(20);
+        }
+        execute("UPDATE queue_jobs SET locked_by = 'another-replica#1' WHERE id = '" + id + "'");
+        TestService.sleep(2_000);
+        assertThat("the handler was interrupted within a quarter of the one-second lease, and ended nothing",
+                   value("SELECT coalesce(outcome, 'interrupted') FROM probe_runs WHERE job_id = '" + id + "'"),
+                   is("interrupted"));
+        assertThat(value("SELECT status || ' ' || locked_by || ' ' || coalesce(result::text, '-') FROM queue_jobs"
+                         + " WHERE id = '" + id + "'"), is("processing another-replica#1 -"));
+        execute("UPDATE queue_jobs SET status = 'completed', locked_by = NULL, locked_until = NULL WHERE id = '" + id
+                + "'");
+    }
+
+    @Test
     void anIdempotencyKeyMakesARetriedEnqueueReturnTheFirstJob() throws SQLException {
         String first = probe.jobs().enqueue("run", "{}", "request-7");
         String retried = probe.jobs().enqueue("run", "{}", "request-7");
@@ -131,18 +152,30 @@ class JobWorkerTest {
         assertThat(counters.status(), is("failed"));
     }
 
-    static void awaitStatus(String id, String status, Duration timeout) throws SQLException {
+    private static void awaitStatus(String id, String status, Duration timeout) throws SQLException {
+        awaitStatus(database, id, status, timeout);
+    }
+
+    static void awaitStatus(String database, String id, String status, Duration timeout) throws SQLException {
+        String sql = "SELECT status FROM queue_jobs WHERE id = '" + id + "'";
         long deadline = System.nanoTime() + timeout.toNanos();
-        String now = value("SELECT status FROM queue_jobs WHERE id = '" + id + "'");
+        String now = TestPostgres.get().queryValue(database, sql);
         while (!status.equals(now) && System.nanoTime() < deadline) {
             TestService.sleep(50);
-            now = value("SELECT status FROM queue_jobs WHERE id = '" + id + "'");
+            now = TestPostgres.get().queryValue(database, sql);
         }
         assertThat("job " + id, now, is(status));
     }
 
     private static String value(String sql) throws SQLException {
         return TestPostgres.get().queryValue(database, sql);
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection connection = TestPostgres.get().connect(database);
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     private static long count(String sql) throws SQLException {
