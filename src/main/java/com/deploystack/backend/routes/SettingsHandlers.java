@@ -1,9 +1,11 @@
 package com.deploystack.backend.routes;
 
+import java.math.BigDecimal;
 import java.util.Set;
 
 import com.deploystack.backend.json.JsonFactory;
 import com.deploystack.backend.settings.GlobalSettings;
+import com.deploystack.backend.settings.NumberRange;
 import com.deploystack.backend.settings.SettingType;
 import com.deploystack.backend.settings.SettingsEncryptionException;
 import com.deploystack.backend.settings.SettingsService;
@@ -66,25 +68,34 @@ final class SettingsHandlers {
         if (!body.containsKey("value")) {
             throw Fields.badRequest("Field \"value\" is required (null empties the setting).");
         }
-        String value = storedText(setting, body.get("value"));
+        String value = storedText(setting, body.get("value"), settings.range(setting.key()));
         StoredSetting updated = service.update(setting, value).orElseThrow(SettingsHandlers::notFound);
         settings.changed(updated.key());
         Envelope.ok(response, masked(updated));
     }
 
-    /** The stored text of {@code value} for the setting's type; a 400 naming the type when it does not fit. */
-    private static String storedText(StoredSetting setting, JsonValue value) {
+    /**
+     * The stored text of {@code value} for the setting's type and range; a 400 naming the type or the range when it
+     * does not fit.
+     */
+    private static String storedText(StoredSetting setting, JsonValue value, NumberRange range) {
         if (value == JsonValue.NULL) {
             return null;
         }
         return switch (setting.type()) {
             case STRING -> value instanceof JsonString text ? text.getString() : wrongType(setting, "a string");
-            case NUMBER -> switch (value) {
-                case JsonNumber number -> SettingType.numberText(number.bigDecimalValue());
-                case JsonString text -> SettingType.parseNumber(text.getString()).map(SettingType::numberText)
-                        .orElseGet(() -> wrongType(setting, "a number"));
-                default -> wrongType(setting, "a number");
-            };
+            case NUMBER -> {
+                BigDecimal number = switch (value) {
+                    case JsonNumber sent -> sent.bigDecimalValue();
+                    case JsonString text -> SettingType.parseNumber(text.getString())
+                            .orElseGet(() -> wrongType(setting, "a number"));
+                    default -> wrongType(setting, "a number");
+                };
+                range.refusal(number).ifPresent(expected -> {
+                    throw Fields.badRequest("Setting " + setting.key() + " must be " + expected + ".");
+                });
+                yield SettingType.numberText(number);
+            }
             case BOOLEAN -> switch (value.getValueType()) {
                 case TRUE -> "true";
                 case FALSE -> "false";
@@ -98,7 +109,7 @@ final class SettingsHandlers {
         };
     }
 
-    private static String wrongType(StoredSetting setting, String expected) {
+    private static <T> T wrongType(StoredSetting setting, String expected) {
         throw Fields.badRequest("Setting " + setting.key() + " is a " + setting.type().text() + ": \"value\" must be "
                                 + expected + ".");
     }

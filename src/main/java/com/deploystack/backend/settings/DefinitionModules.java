@@ -32,7 +32,8 @@ public final class DefinitionModules {
     private static final Set<String> GROUP_FIELDS = Set.of("id", "name", "description", "icon", "sort_order",
                                                            "settings");
     private static final Set<String> SETTING_FIELDS = Set.of("key", "name", "type", "default", "description",
-                                                             "encrypted", "required");
+                                                             "encrypted", "required", "min", "max",
+                                                             "integer");
     private static final String GROUP_ID = "[a-z0-9]+(-[a-z0-9]+)*";
     private static final String SETTING_NAME = "[a-z0-9]+([_.-][a-z0-9]+)*";
 
@@ -132,32 +133,67 @@ public final class DefinitionModules {
             if (encrypted && type != SettingType.STRING) {
                 throw problem(key, "only string settings can be encrypted");
             }
-            return new SettingDefinition(key, text(setting, "name", key, true), type,
-                                         defaultValue(setting.get("default"), type, key),
+            NumberRange range = range(setting, type, key);
+            String defaultValue = defaultValue(setting.get("default"), type, key);
+            if (defaultValue != null && type == SettingType.NUMBER) {
+                range.refusal(new BigDecimal(defaultValue)).ifPresent(
+                        expected -> failValue("default", setting.get("default"), key, expected));
+            }
+            return new SettingDefinition(key, text(setting, "name", key, true), type, defaultValue,
                                          text(setting, "description", key, true), encrypted,
-                                         flag(setting, "required", key), groupId);
+                                         flag(setting, "required", key), groupId, range);
+        }
+
+        private NumberRange range(Map<String, Object> setting, SettingType type, String key) {
+            boolean integer = flag(setting, "integer", key);
+            Object min = setting.get("min");
+            Object max = setting.get("max");
+            if (min == null && max == null && !integer) {
+                return NumberRange.ANY;
+            }
+            if (type != SettingType.NUMBER) {
+                throw problem(key, "only number settings have \"min\", \"max\" or \"integer\"");
+            }
+            NumberRange range = new NumberRange(bound(min, "min", key), bound(max, "max", key), integer);
+            if (range.min() != null && range.max() != null && range.min().compareTo(range.max()) > 0) {
+                throw problem(key, "\"min\" is greater than \"max\"");
+            }
+            return range;
+        }
+
+        private BigDecimal bound(Object value, String field, String key) {
+            if (value == null) {
+                return null;
+            }
+            String text = defaultValue(value, SettingType.NUMBER, key, "\"" + field + "\"");
+            return new BigDecimal(text);
         }
 
         private String defaultValue(Object value, SettingType type, String key) {
+            return defaultValue(value, type, key, "default");
+        }
+
+        /** The stored text of a YAML value of {@code type}; {@code what} names it in the error. */
+        private String defaultValue(Object value, SettingType type, String key, String what) {
             if (value == null) {
                 return null;
             }
             return switch (type) {
                 case STRING -> value instanceof String text ? text
-                        : failDefault(value, key, "a string (quote it)");
-                case BOOLEAN -> value instanceof Boolean flag ? flag.toString() : failDefault(value, key, "true or false");
+                        : failValue(what, value, key, "a string (quote it)");
+                case BOOLEAN -> value instanceof Boolean flag ? flag.toString() : failValue(what, value, key, "true or false");
                 case NUMBER -> switch (value) {
                     case Integer number -> number.toString();
                     case Long number -> number.toString();
                     case BigInteger number -> number.toString();
                     case Double number when Double.isFinite(number) -> SettingType.numberText(BigDecimal.valueOf(number));
-                    default -> failDefault(value, key, "a number");
+                    default -> failValue(what, value, key, "a number");
                 };
             };
         }
 
-        private String failDefault(Object value, String key, String expected) {
-            throw problem(key, "default " + (value instanceof String ? "\"" + value + "\"" : value) + " is not "
+        private String failValue(String what, Object value, String key, String expected) {
+            throw problem(key, what + " " + (value instanceof String ? "\"" + value + "\"" : value) + " is not "
                                + expected);
         }
 

@@ -31,6 +31,7 @@ public final class GlobalSettings {
     private final AtomicLong changes = new AtomicLong();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private volatile Snapshot snapshot;
+    private volatile Map<String, NumberRange> ranges = Map.of();
 
     public GlobalSettings(Database database, EncryptionKeys keys, Duration ttl) {
         this.database = database;
@@ -41,6 +42,21 @@ public final class GlobalSettings {
     /** The settings service for one request (the database client of this moment and the unlocked key). */
     public SettingsService service() {
         return new SettingsService(database.client(), keys.cipher());
+    }
+
+    /**
+     * The definitions in effect, as the settings step reads them at every initialization: passes {@code groups}
+     * through and keeps what each number setting accepts, for {@link #range}.
+     */
+    public List<SettingGroup> define(List<SettingGroup> groups) {
+        ranges = groups.stream().flatMap(group -> group.settings().stream())
+                .collect(Collectors.toUnmodifiableMap(SettingDefinition::key, SettingDefinition::range));
+        return groups;
+    }
+
+    /** What setting {@code key} accepts, as its definition declares it; {@link NumberRange#ANY} when undeclared. */
+    public NumberRange range(String key) {
+        return ranges.getOrDefault(key, NumberRange.ANY);
     }
 
     /** Listens to changes made through this replica; receives the setting's key, never its value. */

@@ -15,7 +15,8 @@ import com.deploystack.backend.support.TestPostgres;
  * against {@link HelloWorldBaseline}'s first 200 on {@code GET /hello}: both child JVMs from the same classpath and
  * flags, cold starts alternating, medians printed, and the service's own per-step times (its "Ready in" log line).
  * The service uses the tests' PostgreSQL through {@code POSTGRES_*} (a server outside the service process), with a
- * {@code DEPLOYSTACK_ENCRYPTION_SECRET} as replicas have, on an installation set up before the measured starts.
+ * {@code DEPLOYSTACK_ENCRYPTION_SECRET} as replicas have ({@code BENCH_GENERATED_SECRET=1}: the generated one), on an
+ * installation set up before the measured starts; {@code BENCH_CDS=1}: each program with its own AppCDS archive.
  * See BENCHMARKS.md.
  */
 public final class StartupBenchmark {
@@ -31,7 +32,10 @@ public final class StartupBenchmark {
         Map<String, String> service = new HashMap<>(postgres.environment(postgres.createDatabase("bench_start")));
         service.put("PATHS_DATA", Files.createTempDirectory("bench-start").toString());
         service.put("DEPLOYSTACK_ADMIN_TOKEN", "bench-token");
-        service.put("DEPLOYSTACK_ENCRYPTION_SECRET", "bench-start-shared-secret-0123456789");
+        if (LoadTools.setting("BENCH_GENERATED_SECRET", 0) == 0) {
+            // a secret a person chose, as replicas share: PBKDF2 (600,000 rounds) at every start
+            service.put("DEPLOYSTACK_ENCRYPTION_SECRET", "bench-start-shared-secret-0123456789");
+        }
         try (ChildJvm first = ChildJvm.start(ChildJvm.SERVICE, service)) {
             first.awaitFirst200("/api/db/status", Duration.ofSeconds(60));
             first.setup();
@@ -46,8 +50,11 @@ public final class StartupBenchmark {
             baseline.measure(ChildJvm.BASELINE, Map.of(), "/hello");
             steps.add(ours.measure(ChildJvm.SERVICE, service, "/observe/health/ready"));
         }
-        System.out.printf("Cold starts: %d of each, alternating; JVM flags: [%s]; PostgreSQL at %s:%d (outside the service)%n",
-                          RUNS, LoadTools.setting("BENCH_JVM_FLAGS", ""), postgres.host(), postgres.port());
+        System.out.printf("Cold starts: %d of each, alternating; JVM flags: [%s]%s; %s; PostgreSQL at %s:%d (outside the service)%n",
+                          RUNS, LoadTools.setting("BENCH_JVM_FLAGS", ""),
+                          LoadTools.setting("BENCH_CDS", 0) == 1 ? ", each with its own AppCDS archive" : "",
+                          service.containsKey("DEPLOYSTACK_ENCRYPTION_SECRET") ? "chosen encryption secret (PBKDF2)"
+                                  : "generated encryption secret (HKDF)", postgres.host(), postgres.port());
         System.out.printf("%-44s %12s %12s %8s%n", "what (median)", "service", "hello world", "ratio");
         row("start to ready (service) / first 200, ms", ours.firstOk, baseline.firstOk);
         row("RSS at ready / first 200, MiB", ours.rssAtFirstOk, baseline.rssAtFirstOk);

@@ -3,6 +3,7 @@ package com.deploystack.backend.routes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.deploystack.backend.support.RawHttp;
@@ -16,7 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 /** Requests the fault-injection suite found answered 500: each now has its 4xx (or its normal answer). */
@@ -69,6 +72,31 @@ class MalformedRequestTest {
         String body = "{\"name\":" + "9".repeat(50_000) + "}";
         assertThat(RawHttp.status(service.application().port(), TEAMS + "Content-Type: application/json\r\nContent-Length: "
                                                               + body.length() + "\r\n\r\n" + body), is(400));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            POST | /api/db/setup
+            POST | /api/teams
+            PUT  | /api/teams/some-team
+            POST | /api/projects
+            POST | /api/teams/some-team/mcp/installations
+            PUT  | /api/settings/smtp.port
+            """)
+    void aNumberThatExpandsToBillionsOfDigitsIsRefusedOnEveryRouteWithABody(String method, String path) {
+        for (String body : List.of("{\"value\":1e999999999}", "{\"name\":\"x\",\"configuration\":{\"deep\":[1,-1E-999999999]}}",
+                                   "{\"value\":" + "9".repeat(65) + "}")) {
+            TestService.Response response = service.request(method, path, body, "Content-Type", "application/json",
+                                                             "Authorization", "Bearer malformed-token");
+            assertThat(body, response.status(), is(400));
+            assertThat(body, response.json().getString("error"),
+                       is("Request body holds a number longer than 64 digits written out."));
+        }
+        TestService.Response ordinary = service.request(method, path, "{\"value\":" + "9".repeat(64) + "}",
+                                                        "Content-Type", "application/json",
+                                                        "Authorization", "Bearer malformed-token");
+        assertThat("64 digits are accepted by the reader (the route may refuse the field)",
+                   ordinary.body(), not(containsString("longer than 64 digits")));
     }
 
     @Test

@@ -156,6 +156,14 @@ class SettingsRoutesTest {
         for (Case c : List.of(
                 new Case("smtp.port", "{\"value\":\"abc\"}", 400, "Setting smtp.port is a number: \"value\" must be a number."),
                 new Case("smtp.port", "{\"value\":true}", 400, "Setting smtp.port is a number: \"value\" must be a number."),
+                new Case("smtp.port", "{\"value\":0}", 400, "Setting smtp.port must be a whole number from 1 to 65535."),
+                new Case("smtp.port", "{\"value\":65536}", 400, "Setting smtp.port must be a whole number from 1 to 65535."),
+                new Case("smtp.port", "{\"value\":587.5}", 400, "Setting smtp.port must be a whole number from 1 to 65535."),
+                new Case("smtp.port", "{\"value\":\"-1\"}", 400, "Setting smtp.port must be a whole number from 1 to 65535."),
+                new Case("smtp.port", "{\"value\":1e999999999}", 400, "Request body holds a number longer than 64 digits written out."),
+                new Case("smtp.port", "{\"value\":\"1e999999999\"}", 400, "Setting smtp.port is a number: \"value\" must be a number."),
+                new Case("team.creation_limit", "{\"value\":-1}", 400,
+                         "Setting team.creation_limit must be a whole number from 1 to 1000000."),
                 new Case("smtp.secure", "{\"value\":\"yes\"}", 400,
                          "Setting smtp.secure is a boolean: \"value\" must be true or false."),
                 new Case("smtp.host", "{\"value\":5}", 400, "Setting smtp.host is a string: \"value\" must be a string."),
@@ -170,6 +178,8 @@ class SettingsRoutesTest {
         assertThat(service.request("GET", "/api/settings/no.such_key", null, AUTH).status(), is(404));
 
         assertThat(put("smtp.port", "{\"value\":465}").json().getJsonObject("data").getInt("value"), is(465));
+        assertThat(put("smtp.port", "{\"value\":65535}").status(), is(200));
+        assertThat(put("smtp.port", "{\"value\":6.5e1}").json().getJsonObject("data").getInt("value"), is(65));
         assertThat(put("smtp.port", "{\"value\":\"2525\"}").status(), is(200));
         assertThat(put("smtp.secure", "{\"value\":false}").status(), is(200));
         assertThat(put("smtp.host", "{\"value\":\"mail.example.com\"}").status(), is(200));

@@ -1,5 +1,6 @@
 package com.deploystack.backend.settings;
 
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -38,6 +39,7 @@ class DefinitionModulesTest {
                 .filter(setting -> setting.key().equals("smtp.port")).findFirst().orElseThrow();
         assertThat(port.type(), is(SettingType.NUMBER));
         assertThat(port.defaultValue(), is("587"));
+        assertThat(port.range(), is(new NumberRange(BigDecimal.ONE, BigDecimal.valueOf(65535), true)));
         assertThat(port.groupId(), is("smtp"));
     }
 
@@ -52,6 +54,12 @@ class DefinitionModulesTest {
             unknown field                | {a: x, b: string, x: 1}                             | mail.a   | unknown field encrpyted
             key outside its group        | {a: x, b: string, k: other.a}                       | other.a  | a key must be "mail.<name>"
             encrypted number             | {a: 1, b: number, e: true}                          | mail.a   | only string settings can be encrypted
+            default below its minimum    | {a: 0, b: number, lo: 1}                            | mail.a   | default 0 is not a number of at least 1
+            default above its maximum    | {a: 70000, b: number, lo: 1, hi: 65535, i: true}    | mail.a   | default 70000 is not a whole number from 1 to 65535
+            fraction for a whole number  | {a: 1.5, b: number, i: true}                        | mail.a   | default 1.5 is not a whole number
+            minimum above maximum        | {a: 5, b: number, lo: 10, hi: 1}                    | mail.a   | "min" is greater than "max"
+            a bound that is no number    | {a: 5, b: number, hi: lots}                         | mail.a   | "max" "lots" is not a number
+            a range on a string          | {a: x, b: string, lo: 1}                            | mail.a   | only number settings have "min", "max" or "integer"
             """)
     void aMalformedModuleIsRefusedNamingTheFileAndTheKey(String name, String settings, String key, String problem)
             throws Exception {
@@ -64,7 +72,10 @@ class DefinitionModulesTest {
         assertThat(e.getMessage(), containsString(problem));
     }
 
-    /** {a: default, b: type, n: name, x: stray field, k: key, e: encrypted}, comma separated, as YAML entries. */
+    /**
+     * {a: default, b: type, n: name, x: stray field, k: key, e: encrypted, lo: min, hi: max, i: integer}, comma
+     * separated, as YAML entries.
+     */
     private static String settingsYaml(String compact) {
         StringBuilder yaml = new StringBuilder();
         for (String entry : compact.split("}\\s*,\\s*")) {
@@ -85,6 +96,11 @@ class DefinitionModulesTest {
             }
             if (fields.containsKey("e")) {
                 yaml.append("    encrypted: true\n");
+            }
+            for (String[] bound : new String[][] {{"lo", "min"}, {"hi", "max"}, {"i", "integer"}}) {
+                if (fields.containsKey(bound[0])) {
+                    yaml.append("    ").append(bound[1]).append(": ").append(fields.get(bound[0])).append('\n');
+                }
             }
         }
         return yaml.toString();
