@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import com.deploystack.backend.db.Rows;
 import com.deploystack.backend.json.JsonFactory;
@@ -43,10 +44,11 @@ public final class JobQueries {
         String statusFilter = status.orElse(null);
         String typeFilter = type.orElse(null);
         List<JsonObject> jobs = new ArrayList<>();
-        db.execute().query("SELECT " + JOB_COLUMNS + " FROM queue_jobs " + FILTER
-                           + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-                           statusFilter, statusFilter, typeFilter, typeFilter, limit, offset)
-                .forEach(row -> jobs.add(job(row)));
+        try (Stream<DbRow> rows = db.execute().query("SELECT " + JOB_COLUMNS + " FROM queue_jobs " + FILTER
+                                                     + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                                                     statusFilter, statusFilter, typeFilter, typeFilter, limit, offset)) {
+            rows.forEach(row -> jobs.add(job(row)));
+        }
         long total = db.execute().get("SELECT count(*) AS total FROM queue_jobs " + FILTER,
                                       statusFilter, statusFilter, typeFilter, typeFilter)
                 .map(row -> ((Number) row.column("total").get()).longValue())
@@ -66,25 +68,27 @@ public final class JobQueries {
         }
         List<JsonObject> byType = new ArrayList<>();
         long[] total = {0};
-        db.execute().query("SELECT status, count(*) AS jobs FROM queue_jobs GROUP BY status")
-                .forEach(row -> {
-                    long count = ((Number) row.column("jobs").get()).longValue();
-                    byStatus.add(Rows.text(row, "status"), count);
-                    total[0] += count;
-                });
-        db.execute().query("""
+        try (Stream<DbRow> rows = db.execute().query("SELECT status, count(*) AS jobs FROM queue_jobs GROUP BY status")) {
+            rows.forEach(row -> {
+                long count = number(row, "jobs");
+                byStatus.add(Rows.text(row, "status"), count);
+                total[0] += count;
+            });
+        }
+        try (Stream<DbRow> rows = db.execute().query("""
                 SELECT type, count(*) FILTER (WHERE status = 'pending') AS pending,
                        count(*) FILTER (WHERE status = 'processing') AS processing,
                        count(*) FILTER (WHERE status = 'completed') AS completed,
                        count(*) FILTER (WHERE status = 'failed') AS failed
-                FROM queue_jobs GROUP BY type ORDER BY type""")
-                .forEach(row -> byType.add(JsonFactory.object()
-                        .add("type", Rows.text(row, "type"))
-                        .add("pending", number(row, "pending"))
-                        .add("processing", number(row, "processing"))
-                        .add("completed", number(row, "completed"))
-                        .add("failed", number(row, "failed"))
-                        .build()));
+                FROM queue_jobs GROUP BY type ORDER BY type""")) {
+            rows.forEach(row -> byType.add(JsonFactory.object()
+                    .add("type", Rows.text(row, "type"))
+                    .add("pending", number(row, "pending"))
+                    .add("processing", number(row, "processing"))
+                    .add("completed", number(row, "completed"))
+                    .add("failed", number(row, "failed"))
+                    .build()));
+        }
         JsonValue oldest = db.execute().get("""
                 SELECT extract(epoch FROM now() - min(scheduled_for))::float8 AS age FROM queue_jobs
                 WHERE status = 'pending' AND scheduled_for <= now()""")
