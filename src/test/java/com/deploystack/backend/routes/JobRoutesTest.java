@@ -90,6 +90,11 @@ class JobRoutesTest {
         assertThat(page.getJsonArray("jobs").getJsonObject(0).getJsonObject("payload").getInt("n"), is(1));
         assertThat(page.getJsonArray("jobs").getJsonObject(1).getJsonObject("payload").getInt("n"), is(2));
 
+        for (int i = 0; i < 25; i++) {
+            assertThat("each list and stats gives its connections back (pool of 10)",
+                       service.request("GET", i % 2 == 0 ? "/api/admin/jobs" : "/api/admin/jobs/stats", null, AUTH)
+                               .status(), is(200));
+        }
         for (String bad : List.of("status=stuck", "limit=0", "limit=1001", "offset=-1", "limit=ten")) {
             TestService.Response response = service.request("GET", "/api/admin/jobs?" + bad, null, AUTH);
             assertThat(bad, response.status(), is(400));
