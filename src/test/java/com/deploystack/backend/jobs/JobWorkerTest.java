@@ -111,6 +111,25 @@ class JobWorkerTest {
     }
 
     @Test
+    void aJobWhoseWorkerDiedIsTakenOverAfterItsLeaseAndFailsWhenThatWasItsLastAttempt() throws SQLException {
+        // as a worker killed in the middle leaves them: processing, its lease run out
+        String retried = value("INSERT INTO queue_jobs (type, status, attempts, max_attempts, locked_by, locked_until,"
+                               + " started_at) VALUES ('probe.run', 'processing', 1, 2, 'dead/1#0',"
+                               + " now() - interval '1 second', now()) RETURNING id");
+        String last = value("INSERT INTO queue_jobs (type, status, attempts, max_attempts, locked_by, locked_until,"
+                            + " started_at) VALUES ('probe.run', 'processing', 2, 2, 'dead/1#1',"
+                            + " now() - interval '1 second', now()) RETURNING id");
+        execute("NOTIFY deploystack_jobs");
+        awaitStatus(retried, "completed", Duration.ofSeconds(10));
+        assertThat("run again as its second attempt", value("SELECT string_agg(run, ',') FROM probe_runs"
+                                                             + " WHERE job_id = '" + retried + "'"), is(retried + ":2"));
+        awaitStatus(last, "failed", Duration.ofSeconds(10));
+        assertThat(value("SELECT error FROM queue_jobs WHERE id = '" + last + "'"),
+                   is("Its last attempt did not end: the worker running it stopped and its lease ran out."));
+        assertThat(count("SELECT count(*) FROM probe_runs WHERE job_id = '" + last + "'"), is(0L));
+    }
+
+    @Test
     void anIdempotencyKeyMakesARetriedEnqueueReturnTheFirstJob() throws SQLException {
         String first = probe.jobs().enqueue("run", "{}", "request-7");
         String retried = probe.jobs().enqueue("run", "{}", "request-7");
