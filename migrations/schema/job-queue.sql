@@ -30,12 +30,19 @@ CREATE TABLE queue_jobs (
     result        JSONB,
     batch_id      TEXT        REFERENCES queue_job_batches (id) ON DELETE CASCADE,
     locked_by     TEXT,
+    locked_until  TIMESTAMPTZ,
+    idempotency_key TEXT,
     started_at    TIMESTAMPTZ,
     completed_at  TIMESTAMPTZ,
     created_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
     updated_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
     CONSTRAINT queue_jobs_status_check CHECK (status IN ('pending', 'processing', 'completed', 'failed')),
-    CONSTRAINT queue_jobs_attempts_check CHECK (attempts >= 0 AND max_attempts > 0)
+    CONSTRAINT queue_jobs_attempts_check CHECK (attempts >= 0 AND max_attempts > 0),
+    CONSTRAINT queue_jobs_idempotency_unique UNIQUE (type, idempotency_key)
 );
 CREATE INDEX queue_jobs_due_idx ON queue_jobs (scheduled_for) WHERE status = 'pending';
 CREATE INDEX queue_jobs_batch_id_idx ON queue_jobs (batch_id);
+-- leases to take over from a worker that stopped; ended jobs for the housekeeping; the admin list, newest first
+CREATE INDEX queue_jobs_lease_idx ON queue_jobs (locked_until) WHERE status = 'processing';
+CREATE INDEX queue_jobs_ended_idx ON queue_jobs (completed_at) WHERE status IN ('completed', 'failed');
+CREATE INDEX queue_jobs_created_at_idx ON queue_jobs (created_at);

@@ -34,13 +34,14 @@ import com.deploystack.backend.http.FrontendOrigins;
 import com.deploystack.backend.http.GuardedConnectionSelector;
 import com.deploystack.backend.http.ListenerLoss;
 import com.deploystack.backend.observe.Observability;
+import com.deploystack.backend.jobs.JobSettings;
+import com.deploystack.backend.jobs.Jobs;
 import com.deploystack.backend.plugins.Plugins;
 import com.deploystack.backend.plugins.ServiceEvents;
 import com.deploystack.backend.routes.AdminToken;
 import com.deploystack.backend.routes.ProtocolErrors;
 import com.deploystack.backend.routes.Routes;
 import com.deploystack.backend.routes.SetupToken;
-import com.deploystack.backend.services.ExpiredTokenSweeper;
 import com.deploystack.backend.json.JsonFactory;
 import com.deploystack.backend.settings.DefinitionModules;
 import com.deploystack.backend.settings.EncryptionKeys;
@@ -81,13 +82,13 @@ public final class Application implements AutoCloseable {
     private final Thread startup;
     private final DatabaseEvents events;
     private final ReplicaFollower follower;
-    private final ExpiredTokenSweeper sweeper;
     private final Observability observability;
+    private final Jobs jobs;
     private volatile boolean stopping;
 
     private Application(Optional<EmbeddedDatabase> embedded, Database database, DatabaseInitializer initializer,
                         Plugins plugins, Routes.Context routes, ConnectionGuard guard, Thread startup,
-                        Config config, Set<String> frontendOrigins, Observability observability) {
+                        Config config, Set<String> frontendOrigins, Observability observability, Jobs jobs) {
         this.embedded = embedded;
         this.database = database;
         this.plugins = plugins;
@@ -95,6 +96,7 @@ public final class Application implements AutoCloseable {
         this.guard = guard;
         this.startup = startup;
         this.observability = observability;
+        this.jobs = jobs;
         this.drainPeriod = Duration.ofMillis(config.get("http.drain").asLong().get());
         HealthObserverConfig.Builder health = HealthObserver.builder().details(true).useSystemServices(false);
         routes.healthChecks().forEach(health::addCheck);
@@ -121,8 +123,7 @@ public final class Application implements AutoCloseable {
         this.events = DatabaseEvents.listen(database.settings().filter(settings -> !settings.pgbouncer()));
         this.follower = ReplicaFollower.start(initializer, events,
                                               Duration.ofMillis(config.get("db.follow.interval").asLong().get()));
-        this.sweeper = ExpiredTokenSweeper.start(
-                database, Duration.ofSeconds(config.get("tokens.sweep.interval").asLong().get()));
+        jobs.listen(events);
     }
 
     /** Starts the service with {@code config} and the process environment {@code env}. */
@@ -163,14 +164,15 @@ public final class Application implements AutoCloseable {
                 database, keys, Duration.ofMillis(config.get("settings.cache.ttl").asLong().get()));
         ServiceEvents events = new ServiceEvents();
         settings.onChange(key -> events.publish("setting.changed", JsonFactory.object().add("key", key).build()));
+        Jobs jobs = Jobs.create(database, JobSettings.from(config));
         Plugins plugins = Plugins.load(database, events, settings,
                                        config.get("plugins.enabled").asString().get(),
-                                       config.get("plugins.isolation").asString().get(), paths.plugins());
+                                       config.get("plugins.isolation").asString().get(), paths.plugins(), jobs);
         DatabaseInitializer initializer = new DatabaseInitializer(
                 database, new Migrator(paths.migrations()), new SelectionFile(dataDirectory),
                 List.of(new SettingsInitialization(
                                 () -> settings.define(plugins.withSettings(DefinitionModules.load(settingsModules))), keys),
-                        plugins.step()));
+                        plugins.step(), jobs.step()));
         ConnectionGuard guard = new ConnectionGuard(ConnectionLimits.from(config.get("http")));
         AtomicBoolean started = new AtomicBoolean();
         Config probe = config.get("health.probe");
@@ -187,7 +189,7 @@ public final class Application implements AutoCloseable {
         Thread startup = StartupCatchUp.start(initializer, () -> started.set(true));
         try {
             return new Application(embedded, database, initializer, plugins, routes, guard, startup, config,
-                                   FrontendOrigins.read(env), observability);
+                                   FrontendOrigins.read(env), observability, jobs);
         } catch (RuntimeException e) {
             startup.interrupt();
             observability.close();
@@ -233,6 +235,11 @@ public final class Application implements AutoCloseable {
         return database;
     }
 
+    /** The background jobs: job types, enqueueing. */
+    public Jobs jobs() {
+        return jobs;
+    }
+
     /** Typed access to the global settings. */
     public GlobalSettings settings() {
         return routes.settings();
@@ -244,6 +251,7 @@ public final class Application implements AutoCloseable {
      * the port closes; then {@link #close()}.
      */
     public void shutdown() {
+        jobs.stopClaiming(drainPeriod);
         if (!drainPeriod.isZero() && !stopping) {
             LOG.log(Level.INFO, "Shutting down: readiness is DOWN; serving for " + drainPeriod.toMillis()
                                 + " ms more while load balancers move traffic away");
@@ -266,7 +274,7 @@ public final class Application implements AutoCloseable {
         startup.interrupt();
         follower.close();
         events.close();
-        sweeper.close();
+        jobs.close();
         observability.close();
         plugins.close();
         database.close();

@@ -27,6 +27,9 @@ public interface PluginContext {
     /** The value of the plugin's own setting {@code <id>.<name>} (decrypted when encrypted; "" when empty). */
     String setting(String name);
 
+    /** The plugin's background jobs: its job types ({@code <id>.<name>}) and enqueueing. */
+    PluginJobs jobs();
+
     /** Receives the service's events (database setup, setting changes) after they happened. */
     void subscribe(Consumer<ServiceEvent> listener);
 }

@@ -53,6 +53,12 @@ final class PluginNames {
         }
     }
 
+    /** The job type {@code <id>.<name>} of one of the plugin's background jobs. */
+    static String jobType(String pluginId, String name) {
+        check("job name", name, MAX_NAME, pluginId);
+        return pluginId + "." + name;
+    }
+
     static String tableName(String pluginId, String table) {
         return pluginId + "_" + table;
     }

@@ -15,6 +15,7 @@ import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.Transaction;
+import com.deploystack.backend.jobs.Jobs;
 import com.deploystack.backend.settings.GlobalSettings;
 import com.zaxxer.hikari.HikariDataSource;
 import io.helidon.dbclient.DbClientException;
@@ -34,16 +35,18 @@ final class PluginSession implements PluginContext, AutoCloseable {
     private final ServiceEvents events;
     private final GlobalSettings settings;
     private final Supplier<PluginIsolation> isolation;
+    private final PluginJobs jobs;
     private HikariDataSource rolePool;
     private volatile String problem;
 
     PluginSession(Plugin plugin, Database database, ServiceEvents events, GlobalSettings settings,
-                  Supplier<PluginIsolation> isolation) {
+                  Supplier<PluginIsolation> isolation, Jobs jobs) {
         this.plugin = plugin;
         this.database = database;
         this.events = events;
         this.settings = settings;
         this.isolation = isolation;
+        this.jobs = new PluginJobTypes(plugin.id(), jobs);
     }
 
     @Override
@@ -74,6 +77,11 @@ final class PluginSession implements PluginContext, AutoCloseable {
     @Override
     public String setting(String name) {
         return settings.getString(plugin.id() + "." + name);
+    }
+
+    @Override
+    public PluginJobs jobs() {
+        return jobs;
     }
 
     @Override

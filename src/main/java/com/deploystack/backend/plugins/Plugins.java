@@ -13,6 +13,7 @@ import java.util.Set;
 
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.InitializationStep;
+import com.deploystack.backend.jobs.Jobs;
 import com.deploystack.backend.json.JsonFactory;
 import com.deploystack.backend.settings.GlobalSettings;
 import com.deploystack.backend.settings.SettingDefinition;
@@ -37,12 +38,12 @@ public final class Plugins implements AutoCloseable {
     private final PluginInstallation installation;
 
     private Plugins(Database database, ServiceEvents events, GlobalSettings settings, PluginLoader.Found found,
-                    boolean roleIsolationWanted) {
+                    boolean roleIsolationWanted, Jobs jobs) {
         this.enabled = found.enabled();
         this.refused = found.refused();
         this.installation = new PluginInstallation(database, events, enabled, sessions, roleIsolationWanted);
         enabled.forEach(plugin -> sessions.put(plugin.id(), new PluginSession(plugin, database, events, settings,
-                                                                               installation::isolation)));
+                                                                               installation::isolation, jobs)));
     }
 
     /**
@@ -50,21 +51,23 @@ public final class Plugins implements AutoCloseable {
      * invalid definition is refused with an error naming it; the others run.
      *
      * @param isolation {@code role} (default) or {@code prefix}
+     * @param jobs where the plugins register their job types and enqueue
      */
     public static Plugins load(Database database, ServiceEvents events, GlobalSettings settings, String enabledIds,
-                               String isolation, Path folder) {
+                               String isolation, Path folder, Jobs jobs) {
         String mode = isolation.strip().toLowerCase(Locale.ROOT);
         if (!mode.equals("role") && !mode.equals("prefix")) {
             String problem = "plugins.isolation must be 'role' or 'prefix', got '" + isolation + "'; no plugin runs";
             LOG.log(Level.ERROR, problem);
-            return new Plugins(database, events, settings, new PluginLoader.Found(List.of(), List.of(problem)), true);
+            return new Plugins(database, events, settings, new PluginLoader.Found(List.of(), List.of(problem)), true,
+                               jobs);
         }
         PluginLoader.Found found = PluginLoader.load(enabledIds, folder);
         if (!found.enabled().isEmpty() && mode.equals("prefix")) {
             LOG.log(Level.WARNING, "plugins.isolation=prefix: plugins share the service's database role; only their"
                                    + " table names keep them apart");
         }
-        return new Plugins(database, events, settings, found, mode.equals("role"));
+        return new Plugins(database, events, settings, found, mode.equals("role"), jobs);
     }
 
     /** Creates and checks the plugin tables inside setup's transaction; calls the hooks once initialized. */

@@ -87,6 +87,7 @@ public final class Routes {
         InstallationHandlers installations = new InstallationHandlers(database, bodyLimit);
         TokenHandlers tokens = new TokenHandlers(database);
         McpServerHandlers servers = new McpServerHandlers(database, bodyLimit);
+        JobHandlers jobs = new JobHandlers(database);
         return List.of(
                 new Endpoint(Method.GET, "/api/projects", projects::list),
                 new Endpoint(Method.POST, "/api/projects", projects::create),
@@ -101,6 +102,11 @@ public final class Routes {
                 new Endpoint(Method.GET, "/api/mcp/servers", servers::search),
                 new Endpoint(Method.POST, "/api/mcp/servers", servers::create),
                 new Endpoint(Method.POST, "/api/admin/tokens/revoke-expired", tokens::revokeExpired),
+                new Endpoint(Method.GET, "/api/admin/jobs", jobs::list),
+                new Endpoint(Method.GET, "/api/admin/jobs/stats", jobs::stats),
+                new Endpoint(Method.GET, "/api/admin/jobs/batches/{id}", jobs::batch),
+                new Endpoint(Method.GET, "/api/admin/jobs/{id}", jobs::get),
+                new Endpoint(Method.POST, "/api/admin/jobs/{id}/retry", jobs::retry),
                 new Endpoint(Method.GET, "/api/settings", settingsHandlers::list),
                 new Endpoint(Method.GET, "/api/settings/group/{groupId}", settingsHandlers::group),
                 new Endpoint(Method.GET, "/api/settings/{key}", settingsHandlers::get),

@@ -1,5 +1,6 @@
 package com.deploystack.backend.db;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -70,7 +70,7 @@ class ManagementRoutesTest {
     @Test
     void everyManagementRouteAnswers401WithoutOrWithAWrongToken() {
         List<String[]> routes = managementRoutes();
-        assertThat(routes.size(), is(16));
+        assertThat(routes.size(), is(21));
         for (String[] route : routes) {
             for (String[] headers : List.of(new String[0], new String[] {"Authorization", "Bearer wrong"},
                                             new String[] {"Authorization", TOKEN})) {

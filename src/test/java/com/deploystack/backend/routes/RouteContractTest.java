@@ -15,6 +15,8 @@ import com.deploystack.backend.db.DatabaseInitializer;
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.db.Migrator;
 import com.deploystack.backend.db.SelectionFile;
+import com.deploystack.backend.jobs.JobSettings;
+import com.deploystack.backend.jobs.Jobs;
 import com.deploystack.backend.plugins.Plugins;
 import com.deploystack.backend.plugins.ServiceEvents;
 import com.deploystack.backend.json.JsonFactory;
@@ -58,7 +60,8 @@ class RouteContractTest {
         Database database = Database.create(DatabaseConfiguration.read(env, DatabaseSettings.PoolSettings.from(ServiceConfig.of(Map.of()).get("db"))));
         GlobalSettings settings = new GlobalSettings(
                 database, new EncryptionKeys(() -> EncryptionSecret.current(env, data)), Duration.ofSeconds(5));
-        Plugins plugins = Plugins.load(database, new ServiceEvents(), settings, "", "role", data.resolve("plugins"));
+        Plugins plugins = Plugins.load(database, new ServiceEvents(), settings, "", "role", data.resolve("plugins"),
+                                       Jobs.create(database, JobSettings.from(ServiceConfig.of(Map.of()))));
         DatabaseInitializer initializer = new DatabaseInitializer(database, new Migrator(Path.of("migrations")),
                                                                   new SelectionFile(data), List.of(plugins.step()));
         Routes.register(routing, new Routes.Context(database, initializer, settings, AdminToken.load(env, data),

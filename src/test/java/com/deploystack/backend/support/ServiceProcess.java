@@ -165,6 +165,10 @@ public final class ServiceProcess implements AutoCloseable {
         process.destroy();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }

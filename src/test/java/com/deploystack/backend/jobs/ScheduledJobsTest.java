@@ -1,0 +1,76 @@
+package com.deploystack.backend.jobs;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.deploystack.backend.support.TestPostgres;
+import com.deploystack.backend.support.TestService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+/** Scheduled jobs on two replicas of one database: one job per interval, the housekeeping, the token sweep. */
+class ScheduledJobsTest {
+
+    @Test
+    void twoReplicasRunEachScheduledJobOncePerIntervalAndTheyDeleteOldJobsAndExpiredTokens(@TempDir Path data)
+            throws Exception {
+        String database = TestPostgres.get().createDatabase("jobschedule");
+        Map<String, String> env = new HashMap<>(TestPostgres.get().environment(database));
+        env.put("DEPLOYSTACK_ENCRYPTION_SECRET", "scheduled-jobs-test-shared-secret");
+        Map<String, String> config = Map.of("jobs.workers", "2", "jobs.housekeeping.interval", "1",
+                                            "jobs.retention", "60", "tokens.sweep.interval", "1");
+        try (TestService first = TestService.start(env,
+                                                   Files.createDirectories(data.resolve("first")),
+                                                   Path.of("migrations"), config)) {
+            assertThat(first.setup().status(), is(200));
+            try (TestService second = TestService.start(env,
+                                                        Files.createDirectories(data.resolve("second")),
+                                                        Path.of("migrations"), config)) {
+                second.awaitPhase("INITIALIZED", Duration.ofSeconds(30));
+                TestPostgres.get().insertAccessTokens(database, "-1 hour", "1 hour");
+                execute(database, "INSERT INTO queue_jobs (type, status, completed_at) VALUES"
+                                  + " ('old', 'completed', now() - interval '2 minutes'),"
+                                  + " ('recent', 'completed', now() - interval '10 seconds'),"
+                                  + " ('old', 'failed', now() - interval '2 minutes')");
+                long start = System.nanoTime();
+                TestService.sleep(4_500);
+                double seconds = (System.nanoTime() - start) / 1e9;
+
+                assertThat("old ended jobs deleted, recent one kept",
+                           count(database, "SELECT count(*) FROM queue_jobs WHERE type IN ('old', 'recent')"), is(1L));
+                assertThat("the expired token deleted, the valid one kept",
+                           count(database, "SELECT count(*) FROM oauth_access_tokens"), is(1L));
+                long sweeps = count(database, "SELECT count(*) FROM queue_jobs WHERE type = 'tokens.sweep'"
+                                              + " AND created_at >= now() - interval '" + (int) seconds + " seconds'");
+                assertThat("one sweep per second for both replicas (not two), " + sweeps + " in " + seconds + " s",
+                           sweeps, lessThanOrEqualTo((long) Math.ceil(seconds) + 1));
+                assertThat(sweeps, greaterThanOrEqualTo(3L));
+                assertThat(count(database, "SELECT count(*) FROM queue_jobs WHERE type = 'tokens.sweep'"
+                                           + " AND status <> 'completed' AND scheduled_for < now() - interval '2 seconds'"),
+                           is(0L));
+            }
+        }
+    }
+
+    private static long count(String database, String sql) throws SQLException {
+        return TestPostgres.get().queryCount(database, sql);
+    }
+
+    private static void execute(String database, String sql) throws SQLException {
+        try (Connection connection = TestPostgres.get().connect(database);
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
