@@ -18,8 +18,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A JVM started as a child process from the project's runtime classpath ({@code target/classes},
  * {@code target/libs/*}, plus {@code target/test-classes} for the baseline), the same for the service and
- * the baseline, with the same JVM flags ({@code BENCH_JVM_FLAGS="…"}, none by default); {@code BENCH_CDS=1} gives
- * each program its own AppCDS archive, as the container image does.
+ * the baseline, with the same JVM flags ({@code BENCH_JVM_FLAGS="…"}, none by default).
  */
 final class ChildJvm implements AutoCloseable {
 
@@ -51,11 +50,6 @@ final class ChildJvm implements AutoCloseable {
         String flags = LoadTools.setting("BENCH_JVM_FLAGS", "");
         if (!flags.isEmpty()) {
             command.addAll(List.of(flags.split("\\s+")));
-        }
-        if (LoadTools.setting("BENCH_CDS", 0) == 1) {
-            // AppCDS as the container image uses it: one archive per program, made by its first (warm-up) run
-            Path archive = Files.createDirectories(Path.of("target", "bench-cds")).resolve(mainClass + ".jsa");
-            command.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive));
         }
         command.addAll(List.of("-cp", classpath, mainClass));
         int port = freePort();

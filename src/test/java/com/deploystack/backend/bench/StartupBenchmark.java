@@ -16,7 +16,7 @@ import com.deploystack.backend.support.TestPostgres;
  * flags, cold starts alternating, medians printed, and the service's own per-step times (its "Ready in" log line).
  * The service uses the tests' PostgreSQL through {@code POSTGRES_*} (a server outside the service process), with a
  * {@code DEPLOYSTACK_ENCRYPTION_SECRET} as replicas have ({@code BENCH_GENERATED_SECRET=1}: the generated one), on an
- * installation set up before the measured starts; {@code BENCH_CDS=1}: each program with its own AppCDS archive.
+ * installation set up before the measured starts.
  * See BENCHMARKS.md.
  */
 public final class StartupBenchmark {
@@ -50,9 +50,8 @@ public final class StartupBenchmark {
             baseline.measure(ChildJvm.BASELINE, Map.of(), "/hello");
             steps.add(ours.measure(ChildJvm.SERVICE, service, "/observe/health/ready"));
         }
-        System.out.printf("Cold starts: %d of each, alternating; JVM flags: [%s]%s; %s; PostgreSQL at %s:%d (outside the service)%n",
+        System.out.printf("Cold starts: %d of each, alternating; JVM flags: [%s]; %s; PostgreSQL at %s:%d (outside the service)%n",
                           RUNS, LoadTools.setting("BENCH_JVM_FLAGS", ""),
-                          LoadTools.setting("BENCH_CDS", 0) == 1 ? ", each with its own AppCDS archive" : "",
                           service.containsKey("DEPLOYSTACK_ENCRYPTION_SECRET") ? "chosen encryption secret (PBKDF2)"
                                   : "generated encryption secret (HKDF)", postgres.host(), postgres.port());
         System.out.printf("%-44s %12s %12s %8s%n", "what (median)", "service", "hello world", "ratio");
