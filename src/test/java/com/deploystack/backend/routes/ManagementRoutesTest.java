@@ -185,7 +185,12 @@ class ManagementRoutesTest {
     }
 
     @Test
-    void revokeExpiredAnswersTheCount() throws Exception {
+    void revokeExpiredAnswersTheCount(@TempDir Path other) throws Exception {
+        // without the scheduled sweep, which would otherwise delete the expired token first
+        service.close();
+        Map<String, String> env = new HashMap<>(TestPostgres.get().environment(database));
+        env.put("DEPLOYSTACK_ADMIN_TOKEN", TOKEN);
+        service = TestService.start(env, other, Path.of("migrations"), Map.of("tokens.sweep.interval", "0"));
         assertThat(service.setup().status(), is(200));
         TestPostgres.get().insertAccessTokens(database, "-1 day", "1 day");
         TestService.Response response = service.request("POST", "/api/admin/tokens/revoke-expired", null, AUTH);

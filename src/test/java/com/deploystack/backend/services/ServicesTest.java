@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 
 import com.deploystack.backend.support.TestPostgres;
 import com.deploystack.backend.support.TestService;
@@ -28,7 +29,9 @@ class ServicesTest {
     @BeforeAll
     static void setUp() {
         database = TestPostgres.get().createDatabase("services");
-        service = TestService.start(TestPostgres.get().environment(database), data);
+        // no scheduled token sweep: the token tests count what the service methods delete
+        service = TestService.start(TestPostgres.get().environment(database), data, Path.of("migrations"),
+                                    Map.of("tokens.sweep.interval", "0"));
         assertThat(service.setup().status(), is(200));
         db = service.application().database().client();
     }
