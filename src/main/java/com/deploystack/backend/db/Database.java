@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -70,19 +71,27 @@ public final class Database implements AutoCloseable {
      * primary runs it again, so that a replica's failure never reaches the client.
      */
     public <T> T read(Optional<Lsn> after, Function<DbClient, T> work) {
+        return read(after, replica -> work.apply(replica.serve()), () -> work.apply(client()));
+    }
+
+    /**
+     * The same choice for reads that open their own connections (a plugin's role): {@code onReplica} on the replica
+     * chosen, else, or when the replica fails it, {@code onPrimary}.
+     */
+    public <T> T read(Optional<Lsn> after, Function<ReadReplica, T> onReplica, Supplier<T> onPrimary) {
         requireInitialized();
-        Optional<DbClient> replica = replicas.choose(after);
+        Optional<ReadReplica> replica = replicas.chooseReplica(after);
         if (replica.isEmpty()) {
-            return work.apply(client());
+            return onPrimary.get();
         }
         try {
-            return work.apply(replica.get());
+            return onReplica.apply(replica.get());
         } catch (RuntimeException e) {
             if (!ReadReplicas.replicaFailure(e)) {
                 throw e;
             }
             LOG.log(Level.WARNING, "A read replica failed a read; the primary answers it", e);
-            return work.apply(client());
+            return onPrimary.get();
         }
     }
 

@@ -50,6 +50,15 @@ public final class ReadReplica implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Where one read of another login (a plugin's role) goes: this replica's server, database and TLS settings,
+     * counted as a read served here.
+     */
+    public DatabaseSettings serveSettings() {
+        reads.incrementAndGet();
+        return settings;
+    }
+
     HikariDataSource pool() {
         return pool;
     }

@@ -88,6 +88,11 @@ public final class ReadReplicas implements AutoCloseable {
 
     /** The client of a replica for this read, or empty for the primary. */
     Optional<DbClient> choose(Optional<Lsn> after) {
+        return chooseReplica(after).map(ReadReplica::serve);
+    }
+
+    /** The replica for this read (not yet counted as served), or empty for the primary. */
+    Optional<ReadReplica> chooseReplica(Optional<Lsn> after) {
         if (replicas.isEmpty() || schemaPosition.isEmpty()) {
             return Optional.empty();
         }
@@ -96,7 +101,7 @@ public final class ReadReplicas implements AutoCloseable {
                 ? replayedTo(after.get().compareTo(schema) > 0 ? after.get() : schema)
                 : inTurn(replicas.stream().filter(replica -> replica.state().within(settings.maxLag())
                                                              && replayed(replica.state(), schema)).toList());
-        return chosen.map(ReadReplica::serve);
+        return chosen;
     }
 
     /**

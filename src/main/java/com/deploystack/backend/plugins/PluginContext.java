@@ -24,6 +24,15 @@ public interface PluginContext {
      */
     <T> T inTransaction(Work<T> work);
 
+    /**
+     * Runs read-only {@code work} under the plugin's role on a read replica when one may serve it (its data may be
+     * up to {@code POSTGRES_READ_MAX_LAG} behind the primary), else on the primary, as the service's own listings do;
+     * without read replicas the same as {@link #inTransaction}.
+     */
+    default <T> T read(Work<T> work) {
+        return inTransaction(work);
+    }
+
     /** The value of the plugin's own setting {@code <id>.<name>} (decrypted when encrypted; "" when empty). */
     String setting(String name);
 

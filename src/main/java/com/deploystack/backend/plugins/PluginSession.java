@@ -4,6 +4,8 @@ import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -14,6 +16,7 @@ import com.deploystack.backend.db.ConnectionPools;
 import com.deploystack.backend.db.Database;
 import com.deploystack.backend.db.DatabaseNotAvailableException;
 import com.deploystack.backend.db.DatabaseSettings;
+import com.deploystack.backend.db.ReadReplica;
 import com.deploystack.backend.db.Transaction;
 import com.deploystack.backend.jobs.Jobs;
 import com.deploystack.backend.settings.GlobalSettings;
@@ -37,6 +40,7 @@ final class PluginSession implements PluginContext, AutoCloseable {
     private final Supplier<PluginIsolation> isolation;
     private final PluginJobs jobs;
     private HikariDataSource rolePool;
+    private final Map<String, HikariDataSource> replicaPools = new HashMap<>();
     private volatile String problem;
 
     PluginSession(Plugin plugin, Database database, ServiceEvents events, GlobalSettings settings,
@@ -72,6 +76,21 @@ final class PluginSession implements PluginContext, AutoCloseable {
         } catch (SQLException e) {
             throw new DbClientException("Plugin " + plugin.id() + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public <T> T read(Work<T> work) {
+        if (isolation.get() != PluginIsolation.ROLE) {
+            return inTransaction(work);
+        }
+        return database.read(Optional.empty(), replica -> {
+            try (Connection connection = replicaPool(replica).getConnection()) {
+                connection.setReadOnly(true);
+                return Transaction.run(connection, work::run);
+            } catch (SQLException e) {
+                throw new DbClientException("Plugin " + plugin.id() + " on " + replica.name() + ": " + e.getMessage(), e);
+            }
+        }, () -> inTransaction(work));
     }
 
     @Override
@@ -132,12 +151,23 @@ final class PluginSession implements PluginContext, AutoCloseable {
         };
     }
 
+    /** The plugin's role on a read replica (the role and its password are the primary's, replicated), a pool of two. */
+    private synchronized DataSource replicaPool(ReadReplica replica) {
+        DatabaseSettings server = replica.serveSettings();
+        return replicaPools.computeIfAbsent(replica.name(), name -> ConnectionPools.pool(
+                asRole(server), "plugin-" + plugin.id() + "-" + name));
+    }
+
     /** The service's server and database, logged in as the plugin's role, with a pool of two. */
     private DatabaseSettings roleSettings() {
-        DatabaseSettings service = database.settings()
-                .orElseThrow(() -> DatabaseNotAvailableException.in(database.phases().current()));
+        return asRole(database.settings()
+                              .orElseThrow(() -> DatabaseNotAvailableException.in(database.phases().current())));
+    }
+
+    private DatabaseSettings asRole(DatabaseSettings server) {
+        DatabaseSettings service = database.settings().orElseThrow();
         String role = PluginNames.role(service.database(), plugin.id());
-        return service.as(role, PluginRole.password(service.password(), role), 2);
+        return server.as(role, PluginRole.password(service.password(), role), 2);
     }
 
     @Override
@@ -145,5 +175,6 @@ final class PluginSession implements PluginContext, AutoCloseable {
         if (rolePool != null) {
             rolePool.close();
         }
+        replicaPools.values().forEach(HikariDataSource::close);
     }
 }

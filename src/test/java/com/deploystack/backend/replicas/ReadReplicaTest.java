@@ -258,6 +258,32 @@ class ReadReplicaTest {
     }
 
     @Test
+    void aPluginsListingIsServedByTheReplicaUnderThePluginsRole() throws SQLException {
+        service.close();
+        // the audit plugin on the installation: its role and table are created at this start, then replayed
+        service = TestService.start(env(), data, Path.of("migrations"),
+                                    Map.of("plugins.enabled", "audit", "health.probe.cache", "100"));
+        service.awaitPhase("INITIALIZED", Duration.ofSeconds(30));
+        awaitReplica("up", Duration.ofSeconds(10));
+        awaitCaughtUp();
+        assertThat(get("/api/plugin/audit/events", "").status(), is(200));
+
+        servers.pauseReplay();
+        insertOnPrimary("INSERT INTO audit_events (event) VALUES ('hidden.on.the.replica') RETURNING id::text");
+        long before = replicaReads();
+        Answer events = get("/api/plugin/audit/events", "");
+        assertThat(events.body(), events.status(), is(200));
+        assertThat("the replica has not replayed the event", events.body(), not(containsString("hidden.on.the.replica")));
+        assertThat(replicaReads(), is(before + 1));
+        try (Connection replica = servers.replica(); Statement statement = replica.createStatement();
+             ResultSet row = statement.executeQuery("SELECT usename FROM pg_stat_activity WHERE usename LIKE 'dsp_%'")) {
+            assertThat("the read logged in to the replica as the plugin's own role", row.next(), is(true));
+        }
+        servers.resumeReplay();
+        awaitTrue(() -> get("/api/plugin/audit/events", "").body().contains("hidden.on.the.replica"), Duration.ofSeconds(5));
+    }
+
+    @Test
     void aReadThatAReplicaFailsBeforeItsCheckNoticedIsAnsweredByThePrimary() {
         service.close();
         // checks 5 s apart: the replica stops between two of them and is still "up" for the reads

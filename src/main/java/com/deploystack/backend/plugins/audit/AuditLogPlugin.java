@@ -119,7 +119,7 @@ public final class AuditLogPlugin implements Plugin {
     private static void list(PluginContext context, ServerRequest request, ServerResponse response) {
         JsonArrayBuilder events = JsonFactory.array();
         String key = context.setting("signing_key");
-        context.inTransaction(connection -> {
+        context.read(connection -> {
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT id::text, event, detail::text, created_at, signature FROM " + context.table("events")
                     + " ORDER BY created_at DESC, id LIMIT " + MAX_EVENTS);
