@@ -57,6 +57,19 @@ final class Fields {
         return Optional.of(value.asJsonObject());
     }
 
+    /** Query parameter {@code name} ({@code raw}) as a whole number from {@code min} to {@code max}; else 400. */
+    static int wholeQuery(String raw, String name, int min, int max) {
+        try {
+            int value = Integer.parseInt(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw badRequest("Query parameter \"" + name + "\" must be a whole number from " + min + " to " + max + ".");
+    }
+
     static ApiException badRequest(String message) {
         return new ApiException(Status.BAD_REQUEST_400, message);
     }

@@ -30,10 +30,11 @@ final class JobHandlers {
             throw Fields.badRequest("Query parameter \"status\" must be pending, processing, completed or failed.");
         }
         Optional<String> type = request.query().first("type").asOptional().filter(text -> !text.isBlank());
-        int limit = request.query().first("limit").asOptional().map(raw -> whole(raw, "limit", 1, MAX_LIMIT))
+        int limit = request.query().first("limit").asOptional()
+                .map(raw -> Fields.wholeQuery(raw, "limit", 1, MAX_LIMIT))
                 .orElse(DEFAULT_LIMIT);
         int offset = request.query().first("offset").asOptional()
-                .map(raw -> whole(raw, "offset", 0, Integer.MAX_VALUE)).orElse(0);
+                .map(raw -> Fields.wholeQuery(raw, "offset", 0, Integer.MAX_VALUE)).orElse(0);
         JobQueries.Page page = new JobQueries(database.client()).list(status, type, limit, offset);
         Envelope.ok(response, JsonFactory.object()
                 .add("jobs", JsonFactory.array(page.jobs()))
@@ -67,18 +68,5 @@ final class JobHandlers {
             case RETRIED -> Envelope.ok(response, jobs.job(id)
                     .orElseThrow(() -> new ApiException(Status.NOT_FOUND_404, "Job not found")));
         }
-    }
-
-    private static int whole(String raw, String name, int min, int max) {
-        try {
-            int value = Integer.parseInt(raw);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw Fields.badRequest("Query parameter \"" + name + "\" must be a whole number from " + min + " to " + max
-                                + ".");
     }
 }

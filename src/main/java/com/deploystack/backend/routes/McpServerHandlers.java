@@ -36,7 +36,8 @@ final class McpServerHandlers {
     }
 
     void search(ServerRequest request, ServerResponse response) {
-        int limit = request.query().first("limit").map(McpServerHandlers::limit).orElse(20);
+        int limit = request.query().first("limit")
+                .map(raw -> Fields.wholeQuery(raw, "limit", 1, MAX_LIMIT)).orElse(20);
         Optional<String> words = request.query().first("q").map(McpServerHandlers::words);
         JsonArrayBuilder found = JsonFactory.array();
         ReadYourWrites.read(database, request, db -> {
@@ -93,18 +94,6 @@ final class McpServerHandlers {
                                     + " search for.");
         }
         return words;
-    }
-
-    private static int limit(String raw) {
-        try {
-            int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw Fields.badRequest("Query parameter \"limit\" must be a whole number from 1 to " + MAX_LIMIT + ".");
     }
 
     private static String slugOf(String name) {

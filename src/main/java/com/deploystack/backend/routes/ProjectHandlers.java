@@ -25,7 +25,8 @@ final class ProjectHandlers {
     }
 
     void list(ServerRequest request, ServerResponse response) {
-        int limit = request.query().first("limit").map(ProjectHandlers::limit).orElse(100);
+        int limit = request.query().first("limit")
+                .map(raw -> Fields.wholeQuery(raw, "limit", 1, MAX_LIMIT)).orElse(100);
         JsonArrayBuilder listed = JsonFactory.array();
         ReadYourWrites.read(database, request, db -> new ProjectService(db).list(limit))
                 .forEach(project -> listed.add(project.toJson()));
@@ -38,17 +39,5 @@ final class ProjectHandlers {
         Fields.onlyKnown(body, Set.of("name"));
         Project project = projects.create(Fields.requiredText(body, "name", 200));
         Envelope.created(response, project.toJson());
-    }
-
-    private static int limit(String raw) {
-        try {
-            int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw Fields.badRequest("Query parameter \"limit\" must be a whole number from 1 to " + MAX_LIMIT + ".");
     }
 }
