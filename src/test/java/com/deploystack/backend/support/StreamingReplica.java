@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StreamingReplica implements AutoCloseable {
 
-    private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+    /** Debian's newest installed PostgreSQL (the {@code postgresql} package: 15 on Debian 12). */
+    private static final Path BIN = newestDebianPostgres();
 
     private final Path base;
     private final Path primary;
@@ -43,10 +44,22 @@ public final class StreamingReplica implements AutoCloseable {
         this.replicaPort = replicaPort;
     }
 
+    private static Path newestDebianPostgres() {
+        try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.map(version -> version.resolve("bin"))
+                    .filter(bin -> Files.isExecutable(bin.resolve("pg_basebackup")))
+                    .max(Comparator.comparingInt(bin -> Integer.parseInt(bin.getParent().getFileName().toString()
+                                                                             .replaceAll("\\D", "0"))))
+                    .orElse(Path.of("/usr/lib/postgresql/15/bin"));
+        } catch (IOException missing) {
+            return Path.of("/usr/lib/postgresql/15/bin");
+        }
+    }
+
     /** A primary with a database {@code deploystack}, and a replica of it replaying. */
     public static StreamingReplica start() {
         for (String binary : List.of("initdb", "pg_ctl", "pg_basebackup")) {
-            Neighbour.require(BIN.resolve(binary), "postgresql-15");
+            Neighbour.require(BIN.resolve(binary), "postgresql");
         }
         try {
             Path base = Files.createTempDirectory("streaming-replica");
