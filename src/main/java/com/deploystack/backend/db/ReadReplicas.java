@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
-import io.helidon.dbclient.DbClient;
 
 /**
  * Where a read goes. Without a WAL position: a replica that is up and within {@code maxLag}, in turn; with one (the
@@ -84,11 +83,6 @@ public final class ReadReplicas implements AutoCloseable {
     /** Replicas configured, and none of them usable: reads on the primary. */
     public boolean degraded() {
         return !replicas.isEmpty() && replicas.stream().noneMatch(replica -> replica.state().up());
-    }
-
-    /** The client of a replica for this read, or empty for the primary. */
-    Optional<DbClient> choose(Optional<Lsn> after) {
-        return chooseReplica(after).map(ReadReplica::serve);
     }
 
     /** The replica for this read (not yet counted as served), or empty for the primary. */
