@@ -131,6 +131,9 @@ public final class Application implements AutoCloseable {
         requireBindable(config);
         ServicePaths paths = ServicePaths.from(config.get("paths"));
         Path dataDirectory = paths.data();
+        EncryptionKeys keys = new EncryptionKeys(() -> EncryptionSecret.current(env, dataDirectory), dataDirectory);
+        // the slowest part of a start (PBKDF2 for a chosen secret) begins first and runs beside everything else
+        keys.unlockAhead();
         DatabaseSettings.PoolSettings pool = DatabaseSettings.PoolSettings.from(config.get("db"));
         DatabaseConfiguration configuration = DatabaseConfiguration.read(env, pool);
         Optional<EmbeddedDatabase> embedded = Optional.empty();
@@ -157,9 +160,6 @@ public final class Application implements AutoCloseable {
         }
         Database database = Database.create(configuration, reads);
         Path settingsModules = paths.settings();
-        EncryptionKeys keys = new EncryptionKeys(() -> EncryptionSecret.current(env, dataDirectory));
-        // the slowest part of a start (PBKDF2 for a chosen secret), done while everything else starts
-        database.dataSource().ifPresent(keys::unlockAhead);
         GlobalSettings settings = new GlobalSettings(
                 database, keys, Duration.ofMillis(config.get("settings.cache.ttl").asLong().get()));
         ServiceEvents events = new ServiceEvents();
@@ -184,15 +184,18 @@ public final class Application implements AutoCloseable {
         Routes.Context routes = new Routes.Context(database, initializer, settings, AdminToken.load(env, dataDirectory),
                                                    SetupToken.fromEnvironment(env), plugins,
                                                    config.get("db.setup.limit").asLong().get(), checks);
-        Observability observability = Observability.start(config.get("observe"), routes);
-        // The catch-up of a set-up installation starts at once, beside the web server's own start
+        // The catch-up of a set-up installation starts at once, beside the metrics' and the web server's own start
         Thread startup = StartupCatchUp.start(initializer, () -> started.set(true));
+        Observability observability = null;
         try {
+            observability = Observability.start(config.get("observe"), routes);
             return new Application(embedded, database, initializer, plugins, routes, guard, startup, config,
                                    FrontendOrigins.read(env), observability, jobs);
         } catch (RuntimeException e) {
             startup.interrupt();
-            observability.close();
+            if (observability != null) {
+                observability.close();
+            }
             guard.close();
             plugins.close();
             database.close();

@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import com.deploystack.backend.logging.LastingLogManager;
 import com.deploystack.backend.logging.LogFormat;
+import com.deploystack.backend.observe.MetricsStart;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 
@@ -30,6 +31,7 @@ public final class Main {
                                + "       java -jar deploystack-db.jar settings rotate-key  re-encrypt secret settings");
             System.exit(CommandDatabase.USAGE);
         }
+        MetricsStart.begin();
         LogConfig.configureRuntime();
         LogFormat.warnIfUnknown(System.getenv(LogFormat.VARIABLE));
         Config config = config();

@@ -1,5 +1,6 @@
 package com.deploystack.backend.db;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
 
@@ -39,6 +40,20 @@ public final class ConnectionPools {
         config.setAutoCommit(true);
         config.setMetricsTrackerFactory(new PoolMeters());
         return new HikariDataSource(config);
+    }
+
+    /**
+     * Opens the pool's first connection now, on a thread of its own, so that the driver's classes load and the login
+     * happens while the start goes on, not when the start-up catch-up first asks for it.
+     */
+    static void openAhead(HikariDataSource pool) {
+        Thread.ofVirtual().name("database-connect").start(() -> {
+            try (Connection connection = pool.getConnection()) {
+                connection.isValid(1);
+            } catch (SQLException e) {
+                // PostgreSQL is unreachable now: the start-up catch-up says so and tries again
+            }
+        });
     }
 
     static DbClient client(HikariDataSource pool) {

@@ -45,8 +45,10 @@ public final class Database implements AutoCloseable {
         return configuration.settings()
                 .map(settings -> {
                     PhaseMachine phases = PhaseMachine.configured();
+                    HikariDataSource pool = ConnectionPools.pool(settings, "deploystack");
+                    ConnectionPools.openAhead(pool);
                     return new Database(configuration, phases,
-                                        Optional.of(ConnectionPools.pool(settings, "deploystack")),
+                                        Optional.of(pool),
                                         ReadReplicas.start(settings, reads,
                                                            () -> phases.phase() == Phase.INITIALIZED));
                 })

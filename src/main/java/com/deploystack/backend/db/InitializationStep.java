@@ -16,9 +16,10 @@ public interface InitializationStep {
     Step step();
 
     /**
-     * Slow work that needs neither the lock nor the transaction, run before a catch-up takes the migration lock, so
-     * that replicas catching up at once do it side by side instead of one after another (deriving the settings
-     * key). It creates nothing; a failure is left for {@link #run} to report.
+     * Starts slow work that needs neither the lock nor the transaction (deriving the settings key) before a catch-up
+     * takes the migration lock, so that replicas catching up at once do it side by side instead of one after
+     * another; {@link #run} waits for it. It creates nothing and returns at once; a failure is left for {@link #run}
+     * to report.
      */
     default void prepare(DataSource dataSource) {
     }

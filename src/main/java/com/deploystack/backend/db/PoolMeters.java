@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 
+import com.deploystack.backend.observe.MetricsStart;
 import com.zaxxer.hikari.metrics.IMetricsTracker;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import com.zaxxer.hikari.metrics.PoolStats;
@@ -12,7 +13,6 @@ import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
 
@@ -31,10 +31,72 @@ final class PoolMeters implements MetricsTrackerFactory {
 
     @Override
     public IMetricsTracker create(String poolName, PoolStats stats) {
-        return new Tracker(Metrics.globalRegistry(), poolName, stats);
+        Tracker tracker = new Tracker();
+        MetricsStart.whenUp(registry -> tracker.attach(new Meters(registry, poolName, stats)));
+        return tracker;
     }
 
+    /**
+     * What HikariCP calls. Its meters arrive when the registry is up ({@link MetricsStart}): at once, except for the
+     * pools built in the first second of a start, whose first few samples (the first connections) are not counted.
+     */
     private static final class Tracker implements IMetricsTracker {
+
+        private volatile Meters meters;
+        private boolean closed;
+
+        synchronized void attach(Meters registered) {
+            if (closed) {
+                registered.remove();
+            } else {
+                meters = registered;
+            }
+        }
+
+        @Override
+        public void recordConnectionAcquiredNanos(long nanos) {
+            Meters registered = meters;
+            if (registered != null) {
+                registered.acquire.record(nanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        @Override
+        public void recordConnectionUsageMillis(long millis) {
+            Meters registered = meters;
+            if (registered != null) {
+                registered.usage.record(millis, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        @Override
+        public void recordConnectionCreatedMillis(long millis) {
+            Meters registered = meters;
+            if (registered != null) {
+                registered.creation.record(millis, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        @Override
+        public void recordConnectionTimeout() {
+            Meters registered = meters;
+            if (registered != null) {
+                registered.timeouts.increment();
+            }
+        }
+
+        /** The pool closed: its meters leave the registry (or never enter it). */
+        @Override
+        public synchronized void close() {
+            closed = true;
+            if (meters != null) {
+                meters.remove();
+            }
+        }
+    }
+
+    /** The meters of one pool, registered. */
+    private static final class Meters {
 
         private final MeterRegistry registry;
         private final List<Meter> meters = new ArrayList<>();
@@ -43,7 +105,7 @@ final class PoolMeters implements MetricsTrackerFactory {
         private final Timer creation;
         private final Counter timeouts;
 
-        Tracker(MeterRegistry registry, String poolName, PoolStats stats) {
+        Meters(MeterRegistry registry, String poolName, PoolStats stats) {
             this.registry = registry;
             Tag pool = Tag.create("pool", poolName);
             gauge(pool, "", "Open connections of the pool", stats, PoolStats::getTotalConnections);
@@ -74,29 +136,7 @@ final class PoolMeters implements MetricsTrackerFactory {
             return meter;
         }
 
-        @Override
-        public void recordConnectionAcquiredNanos(long nanos) {
-            acquire.record(nanos, TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public void recordConnectionUsageMillis(long millis) {
-            usage.record(millis, TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public void recordConnectionCreatedMillis(long millis) {
-            creation.record(millis, TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public void recordConnectionTimeout() {
-            timeouts.increment();
-        }
-
-        /** The pool closed: its meters leave the registry. */
-        @Override
-        public void close() {
+        void remove() {
             meters.forEach(registry::remove);
         }
     }

@@ -2,12 +2,9 @@ package com.deploystack.backend.db;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -15,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
+import com.deploystack.backend.files.AtomicFile;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -80,27 +78,13 @@ public final class SelectionFile {
 
     /** Writes the file atomically: readers see the old state or the complete new file, never a part. */
     public void write(Instant selectedAt) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
         String json = Json.createObjectBuilder()
                 .add("type", TYPE)
                 .add("selectedAt", format(selectedAt))
                 .add("version", VERSION)
                 .build()
                 .toString();
-        Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), FILE_NAME, ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
-                                                        StandardOpenOption.TRUNCATE_EXISTING)) {
-                channel.write(StandardCharsets.UTF_8.encode(json + "\n"));
-                channel.force(true);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-            try (FileChannel directory = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-                directory.force(true);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFile.write(file, json + "\n");
     }
 
     /** Removes the file (used when the transaction it belongs to could not commit). */

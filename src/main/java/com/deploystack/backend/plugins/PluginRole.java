@@ -39,9 +39,11 @@ final class PluginRole {
 
     /**
      * Creates the role when missing (PostgreSQL's defaults: no superuser, createdb, createrole, replication or
-     * bypassrls, which a non-superuser {@code CREATEROLE} role, as on managed PostgreSQL, may not even name),
-     * removes any such attribute an existing role was given, (re)sets its password, and makes the service a member
-     * that may act as it to create tables.
+     * bypassrls, which a non-superuser {@code CREATEROLE} role, as on managed PostgreSQL, may not even name) with its
+     * password, removes any such attribute an existing role was given, and makes the service a member that may act
+     * as it to create tables. An existing role keeps its password: setting it costs a SCRAM verifier (4,096 rounds)
+     * and a catalog write at every start of every replica; a password that no longer works (the service's changed)
+     * is set again when the plugin's login is refused ({@link PluginSession#connectionProblem()}).
      */
     static void ensure(Connection connection, String role, String password) throws SQLException {
         String quoted = PluginNames.quote(role);
@@ -49,6 +51,7 @@ final class PluginRole {
         try (Statement statement = connection.createStatement()) {
             if (wrong.isEmpty()) {
                 statement.execute("CREATE ROLE " + quoted + " LOGIN");
+                setPassword(connection, role, password);
             } else if (!wrong.get().isEmpty()) {
                 try {
                     statement.execute("ALTER ROLE " + quoted + " " + String.join(" ", wrong.get()));
@@ -63,6 +66,10 @@ final class PluginRole {
                 statement.execute("GRANT " + quoted + " TO CURRENT_USER");
             }
         }
+    }
+
+    /** Sets the role's password, sent as the SCRAM verifier the driver computes, never in clear in a statement. */
+    static void setPassword(Connection connection, String role, String password) throws SQLException {
         connection.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), null);
     }
 

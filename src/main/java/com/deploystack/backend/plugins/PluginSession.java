@@ -32,6 +32,8 @@ import org.postgresql.util.PSQLException;
 final class PluginSession implements PluginContext, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PluginSession.class.getName());
+    /** SQLSTATE invalid_password: PostgreSQL refused the password given. */
+    private static final String INVALID_PASSWORD = "28P01";
 
     private final Plugin plugin;
     private final Database database;
@@ -111,25 +113,55 @@ final class PluginSession implements PluginContext, AutoCloseable {
     /**
      * Logs in once as the plugin's role, outside the pool, within the connect timeout: empty when it can (or when
      * plugins share the service's role), else why not, in words fit for the status. Through PgBouncer a role it
-     * does not know is refused at once, where the pool would retry until its timeout.
+     * does not know is refused at once, where the pool would retry until its timeout. A password PostgreSQL refuses
+     * is set again from the service's, once, and the login tried again.
      */
     Optional<String> connectionProblem() {
         if (isolation.get() != PluginIsolation.ROLE) {
             return Optional.empty();
         }
         DatabaseSettings role = roleSettings();
-        try (Connection connection = DriverManager.getConnection(role.jdbcUrl(), role.driverProperties())) {
+        Optional<SQLException> refused = login(role);
+        if (refused.isPresent() && INVALID_PASSWORD.equals(refused.get().getSQLState()) && setPasswordAgain(role)) {
+            refused = login(role);
+        }
+        if (refused.isEmpty()) {
             problem = null;
             return Optional.empty();
+        }
+        SQLException e = refused.get();
+        // what the server (PostgreSQL or PgBouncer) answered names no host; a connection failure may
+        problem = e instanceof PSQLException answer && answer.getServerErrorMessage() != null
+                ? "the login of its role " + role.user() + " was refused: " + answer.getServerErrorMessage()
+                        .getMessage() + " (through PgBouncer the role must be in its auth_file or found by its"
+                  + " auth_query)"
+                : "its role " + role.user() + " cannot connect: PostgreSQL or PgBouncer is unreachable";
+        LOG.log(Level.ERROR, "Plugin " + plugin.id() + ": " + problem + ": " + e.getMessage(), e);
+        return Optional.of(problem);
+    }
+
+    private static Optional<SQLException> login(DatabaseSettings role) {
+        try (Connection connection = DriverManager.getConnection(role.jdbcUrl(), role.driverProperties())) {
+            return Optional.empty();
         } catch (SQLException e) {
-            // what the server (PostgreSQL or PgBouncer) answered names no host; a connection failure may
-            problem = e instanceof PSQLException refused && refused.getServerErrorMessage() != null
-                    ? "the login of its role " + role.user() + " was refused: " + refused.getServerErrorMessage()
-                            .getMessage() + " (through PgBouncer the role must be in its auth_file or found by its"
-                      + " auth_query)"
-                    : "its role " + role.user() + " cannot connect: PostgreSQL or PgBouncer is unreachable";
-            LOG.log(Level.ERROR, "Plugin " + plugin.id() + ": " + problem + ": " + e.getMessage(), e);
-            return Optional.of(problem);
+            return Optional.of(e);
+        }
+    }
+
+    /**
+     * The role keeps the password it was created with ({@link PluginRole#ensure}); after the service's own password
+     * changed, the one derived from it is set here, through the service's connection.
+     */
+    private boolean setPasswordAgain(DatabaseSettings role) {
+        LOG.log(Level.WARNING, "Plugin " + plugin.id() + ": PostgreSQL refused the password of its role " + role.user()
+                               + " (the service's password changed?); setting the one derived from the service's");
+        try (Connection connection = database.dataSource().orElseThrow().getConnection()) {
+            PluginRole.setPassword(connection, role.user(), role.password());
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.ERROR, "Plugin " + plugin.id() + ": cannot set the password of its role " + role.user()
+                                 + ": " + e.getMessage(), e);
+            return false;
         }
     }
 

@@ -1,6 +1,7 @@
 package com.deploystack.backend.settings;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +17,8 @@ import javax.sql.DataSource;
  * The settings encryption key of this installation. Its derivation parameters (KDF, per-installation random
  * salt, iterations) and id live in {@code global_settings_keys}; the secret lives outside the database
  * ({@link EncryptionSecret}). {@link #unlock} runs in the settings initialization step, inside the setup or
- * start-up transaction; the handlers then use {@link #cipher()}.
+ * start-up transaction; the handlers then use {@link #cipher()}. The derivation may start earlier on a thread of its
+ * own ({@link #unlockAhead()}); {@link #unlock} still checks what it derived against the database.
  */
 public final class EncryptionKeys {
 
@@ -29,52 +31,108 @@ public final class EncryptionKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Supplier<EncryptionSecret> secretSource;
+    private final Optional<KeyParametersFile> remembered;
     private EncryptionSecret secret;
     private KeyRecord unlockedRecord;
+    /** Whether {@link #unlock} checked the key against the database: from then on nothing derived ahead replaces it. */
+    private boolean checked;
+    /** What {@link KeyParametersFile} holds, as far as this process knows. */
+    private KeyRecord rememberedRecord;
     private volatile SettingsCipher cipher;
 
+    /** Keys that remember nothing between starts (tools, tests). */
     public EncryptionKeys(Supplier<EncryptionSecret> secretSource) {
+        this(secretSource, Optional.empty());
+    }
+
+    /** Keys whose parameters are remembered in {@code dataDirectory} ({@link KeyParametersFile}) for the next start. */
+    public EncryptionKeys(Supplier<EncryptionSecret> secretSource, Path dataDirectory) {
+        this(secretSource, Optional.of(new KeyParametersFile(dataDirectory)));
+    }
+
+    private EncryptionKeys(Supplier<EncryptionSecret> secretSource, Optional<KeyParametersFile> remembered) {
         this.secretSource = secretSource;
+        this.remembered = remembered;
     }
 
     /**
      * Derives the active key from the secret, checks it against the stored key id, and keeps it; on first use
-     * creates the key's parameters. Derivation runs once per process unless the parameters changed.
+     * creates the key's parameters. Derivation runs once per process unless the parameters changed; when a
+     * derivation started ahead ({@link #unlockAhead()}) is still running, this waits for it.
      *
      * @throws SettingsEncryptionException when the secret does not match the key the settings are encrypted with
      */
     public synchronized SettingsCipher unlock(Connection connection) throws SQLException {
-        if (secret == null) {
-            secret = secretSource.get();
-        }
         Optional<KeyRecord> active = active(connection, false);
-        if (active.isPresent() && active.get().equals(unlockedRecord)) {
-            return cipher;
+        if (active.isEmpty() || !active.get().equals(unlockedRecord)) {
+            KeyRecord record = active.isPresent() ? active.get() : create(connection, secret());
+            use(record, open(record, secret()));
         }
-        KeyRecord record = active.isPresent() ? active.get() : create(connection, secret);
-        cipher = open(record, secret);
-        unlockedRecord = record;
+        checked = true;
+        if (remembered.isPresent() && !unlockedRecord.equals(rememberedRecord)) {
+            remembered.get().write(unlockedRecord);
+            rememberedRecord = unlockedRecord;
+        }
         return cipher;
     }
 
     /**
-     * Starts {@link #unlock} on a thread of its own when the database already has a key, so that the derivation
-     * runs while the start does other work; the initialization's own {@code unlock} then finds it done (or waits
-     * for it). Creates nothing; a failure here is left for that {@code unlock} to report.
+     * Starts deriving, on a thread of its own, the key whose parameters the data directory remembers: at the very
+     * start, before PostgreSQL is reached, so that PBKDF2 (the slowest part of a start) runs beside everything else.
+     * Creates nothing; a failure (a wrong secret) is left for {@link #unlock} to report.
      */
-    public void unlockAhead(DataSource dataSource) {
-        Thread.ofVirtual().name("settings-key").start(() -> unlockExisting(dataSource));
+    public void unlockAhead() {
+        remembered.ifPresent(file -> deriveAhead(() -> {
+            Optional<KeyRecord> record = file.read();
+            synchronized (this) {
+                rememberedRecord = record.orElse(null);
+            }
+            return record;
+        }));
     }
 
-    /** {@link #unlock} now, when the database already has a key; creates nothing, reports nothing. */
-    public void unlockExisting(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            if (active(connection, false).isPresent()) {
-                unlock(connection);
+    /**
+     * The same from the database's active key, unless that one is unlocked already: a catch-up calls it before it
+     * takes the migration lock, so that replicas catching up together derive side by side.
+     */
+    public void unlockAhead(DataSource dataSource) {
+        deriveAhead(() -> {
+            try (Connection connection = dataSource.getConnection()) {
+                return active(connection, false);
+            } catch (SQLException e) {
+                LOG.log(Level.DEBUG, "Reading the settings key ahead failed; the settings step reads it", e);
+                return Optional.empty();
             }
-        } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "Deriving the settings key ahead failed; the settings step derives it", e);
+        });
+    }
+
+    /** A platform thread: PBKDF2 is half a second of CPU, which would hold one of the few virtual-thread carriers. */
+    private void deriveAhead(Supplier<Optional<KeyRecord>> parameters) {
+        Thread.ofPlatform().daemon().name("settings-key").start(() -> {
+            Optional<KeyRecord> record = parameters.get();
+            synchronized (this) {
+                if (checked || record.isEmpty() || record.get().equals(unlockedRecord)) {
+                    return;
+                }
+                try {
+                    use(record.get(), open(record.get(), secret()));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "Deriving the settings key ahead failed; the settings step derives it", e);
+                }
+            }
+        });
+    }
+
+    private EncryptionSecret secret() {
+        if (secret == null) {
+            secret = secretSource.get();
         }
+        return secret;
+    }
+
+    private void use(KeyRecord record, SettingsCipher opened) {
+        cipher = opened;
+        unlockedRecord = record;
     }
 
     /** The key unlocked by the last initialization; the settings routes run only after it. */

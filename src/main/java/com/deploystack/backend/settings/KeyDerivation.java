@@ -1,15 +1,14 @@
 package com.deploystack.backend.settings;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
 import javax.crypto.Mac;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /** Turns a secret into a 256-bit AES key (PBKDF2-HMAC-SHA256 or HKDF-SHA256) and names a key by an HMAC of it. */
@@ -20,6 +19,10 @@ final class KeyDerivation {
     /** OWASP's 2023 recommendation for PBKDF2-HMAC-SHA256. */
     static final int PBKDF2_ITERATIONS = 600_000;
     private static final byte[] HKDF_INFO = "deploystack global settings aes-256-gcm".getBytes(StandardCharsets.UTF_8);
+    private static final int HMAC_BLOCK = 64;
+    private static final int KEY_BYTES = 32;
+    /** INT(1) of RFC 8018: the number of the only block derived. */
+    private static final byte[] FIRST_BLOCK = {0, 0, 0, 1};
     private static final byte[] KEY_ID_LABEL = "deploystack global settings key id".getBytes(StandardCharsets.UTF_8);
 
     private KeyDerivation() {
@@ -40,18 +43,58 @@ final class KeyDerivation {
         return HexFormat.of().formatHex(mac, 0, 8);
     }
 
-    private static byte[] pbkdf2(byte[] secret, byte[] salt, int iterations) {
-        CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(secret));
-        char[] password = new char[chars.remaining()];
-        chars.get(password);
-        PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 256);
+    /**
+     * PBKDF2-HMAC-SHA256 (RFC 8018) for one 32-byte block, the HMAC (RFC 2104) built on the JDK's SHA-256. Written here
+     * instead of calling the JDK's {@code PBKDF2WithHmacSHA256} because that one allocates arrays in every round: its
+     * 600,000 rounds left about 30 MB of garbage in the young generation at every start, a sixth of the resident
+     * memory at ready (BENCHMARKS.md). This loop reuses its buffers; {@code KeyDerivationTest} checks that it derives
+     * exactly what the JDK's does.
+     */
+    static byte[] pbkdf2(byte[] secret, byte[] salt, int iterations) {
+        MessageDigest inner = sha256();
+        MessageDigest outer = sha256();
+        byte[] key = secret.length > HMAC_BLOCK ? sha256().digest(secret) : secret;
+        byte[] innerPad = new byte[HMAC_BLOCK];
+        byte[] outerPad = new byte[HMAC_BLOCK];
+        for (int i = 0; i < HMAC_BLOCK; i++) {
+            byte k = i < key.length ? key[i] : 0;
+            innerPad[i] = (byte) (k ^ 0x36);
+            outerPad[i] = (byte) (k ^ 0x5c);
+        }
+        byte[] round = new byte[KEY_BYTES];
+        byte[] result = new byte[KEY_BYTES];
         try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available", e);
+            inner.update(innerPad);
+            inner.update(salt);
+            inner.update(FIRST_BLOCK);
+            for (int i = 1; i <= iterations; i++) {
+                if (i > 1) {
+                    inner.update(innerPad);
+                    inner.update(round);
+                }
+                inner.digest(round, 0, KEY_BYTES);
+                outer.update(outerPad);
+                outer.update(round);
+                outer.digest(round, 0, KEY_BYTES);
+                for (int j = 0; j < KEY_BYTES; j++) {
+                    result[j] ^= round[j];
+                }
+            }
+            return result;
+        } catch (DigestException e) {
+            throw new IllegalStateException("SHA-256 refused a 32-byte output buffer", e);
         } finally {
-            spec.clearPassword();
-            Arrays.fill(password, '\0');
+            Arrays.fill(innerPad, (byte) 0);
+            Arrays.fill(outerPad, (byte) 0);
+            Arrays.fill(round, (byte) 0);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 

@@ -58,10 +58,13 @@ public final class SettingsInitialization implements InitializationStep {
         return Step.SETTINGS;
     }
 
-    /** Derives the key of a database that has one before the lock is taken: PBKDF2 is the slow part of a catch-up. */
+    /**
+     * Starts deriving the key of a database that has one, unless that is done or under way, before the lock is
+     * taken: PBKDF2 is the slow part of a catch-up. The migrations run meanwhile; {@link #run} waits for the key.
+     */
     @Override
     public void prepare(DataSource dataSource) {
-        keys.unlockExisting(dataSource);
+        keys.unlockAhead(dataSource);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.deploystack.backend.db.DatabaseSettings;
 import com.deploystack.backend.support.GeneratedDefinitions;
@@ -22,9 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** AES-256-GCM values, the key's derivation and check against the database, and key rotation. */
@@ -207,6 +210,87 @@ class EncryptionTest {
             assertThat(e.getMessage(), containsString("generated-0.setting_20 failed authentication"));
             assertThat(storedValues(connection), is(rowsBefore));
             assertThat(keys.unlock(connection).keyId(), is(new EncryptionKeys(() -> current).unlock(connection).keyId()));
+        }
+    }
+
+    @Test
+    void theKeyParametersAreRememberedAndTheNextStartDerivesTheKeyBeforeTheDatabaseIsReached() throws Exception {
+        try (Connection connection = migrated()) {
+            connection.setAutoCommit(false);
+            SettingsCipher first = new EncryptionKeys(() -> passphrase(PASSPHRASE), data).unlock(connection);
+            connection.commit();
+            Path file = data.resolve(KeyParametersFile.FILE_NAME);
+            String remembered = Files.readString(file);
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT key_id, kdf, salt, iterations FROM global_settings_keys WHERE active");
+                 ResultSet row = statement.executeQuery()) {
+                row.next();
+                assertThat(remembered.strip(), is("{\"keyId\":\"" + row.getString(1) + "\",\"kdf\":\"" + row.getString(2)
+                                                  + "\",\"salt\":\"" + row.getString(3) + "\",\"iterations\":"
+                                                  + row.getInt(4) + "}"));
+            }
+            assertThat("nothing secret in it", remembered, not(containsString(PASSPHRASE)));
+
+            // a restart: the key is derived from the file alone, no connection given
+            EncryptionKeys restarted = new EncryptionKeys(() -> passphrase(PASSPHRASE), data);
+            restarted.unlockAhead();
+            SettingsCipher ahead = awaitCipher(restarted);
+            assertThat(ahead.keyId(), is(first.keyId()));
+            assertThat("the settings step checks it against the database and keeps it",
+                       restarted.unlock(connection), is(sameInstance(ahead)));
+        }
+    }
+
+    @Test
+    void staleOrImplausibleRememberedParametersNeverDecideTheKey() throws Exception {
+        try (Connection connection = migrated()) {
+            connection.setAutoCommit(false);
+            SettingsCipher actual = new EncryptionKeys(() -> passphrase(PASSPHRASE), data).unlock(connection);
+            connection.commit();
+            Path file = data.resolve(KeyParametersFile.FILE_NAME);
+            String remembered = Files.readString(file);
+
+            // another installation's parameters (a rotated key, a restored database): derived ahead, then replaced
+            Files.writeString(file, "{\"keyId\":\"0123456789abcdef\",\"kdf\":\"pbkdf2-sha256\","
+                                    + "\"salt\":\"AAAAAAAAAAAAAAAAAAAAAA==\",\"iterations\":1000}\n");
+            EncryptionKeys stale = new EncryptionKeys(() -> passphrase(PASSPHRASE), data);
+            stale.unlockAhead();
+            assertThat(stale.unlock(connection).keyId(), is(actual.keyId()));
+            assertThat("the file is put right", Files.readString(file), is(remembered));
+
+            // parameters the service never uses (a hostile round count, an unknown KDF) or no JSON: ignored
+            for (String implausible : List.of(remembered.replace("600000", "2000000000"),
+                                              remembered.replace("pbkdf2-sha256", "md5"),
+                                              "not json")) {
+                Files.writeString(file, implausible);
+                EncryptionKeys keys = new EncryptionKeys(() -> passphrase(PASSPHRASE), data);
+                keys.unlockAhead();
+                assertThat(implausible, keys.unlock(connection).keyId(), is(actual.keyId()));
+                assertThat(Files.readString(file), is(remembered));
+            }
+            assertThat(LogCapture.install().lines(), hasItem(containsString("names derivation parameters the service"
+                                                                            + " does not use; ignored")));
+
+            // a wrong secret with the right parameters remembered: the same clear error as without them
+            EncryptionKeys wrong = new EncryptionKeys(() -> passphrase("another-long-test-passphrase"), data);
+            wrong.unlockAhead();
+            assertThat(assertThrows(SettingsEncryptionException.class, () -> wrong.unlock(connection)).getMessage(),
+                       containsString(EncryptionSecret.VARIABLE + " does not match the key"));
+        }
+    }
+
+    /** The cipher a derivation ahead left, waiting at most ten seconds for it. */
+    private static SettingsCipher awaitCipher(EncryptionKeys keys) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return keys.cipher();
+            } catch (IllegalStateException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(10);
+            }
         }
     }
 

@@ -92,6 +92,46 @@ public final class StoppablePostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the server check the passwords of every role but the superuser (SCRAM), as a real deployment does: the
+     * embedded server trusts every local login.
+     */
+    public void checkPasswords() {
+        try {
+            Files.writeString(data.resolve("pg_hba.conf"), """
+                    local all postgres trust
+                    host all postgres 127.0.0.1/32 trust
+                    host all postgres ::1/128 trust
+                    local all all scram-sha-256
+                    host all all 127.0.0.1/32 scram-sha-256
+                    host all all ::1/128 scram-sha-256
+                    """);
+            try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute("SELECT pg_reload_conf()");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs {@code sql} as the superuser in the {@code deploystack} database; returns the first column of its first row. */
+    public String query(String sql) {
+        try (Connection connection = postgres.getDatabase("postgres", "deploystack").getConnection();
+             Statement statement = connection.createStatement()) {
+            if (!statement.execute(sql)) {
+                return null;
+            }
+            try (var rows = statement.getResultSet()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>();
         env.put("POSTGRES_HOST", "localhost");
