@@ -128,12 +128,12 @@ public final class Application implements AutoCloseable {
 
     /** Starts the service with {@code config} and the process environment {@code env}. */
     public static Application start(Config config, Map<String, String> env) {
-        requireBindable(config);
         ServicePaths paths = ServicePaths.from(config.get("paths"));
         Path dataDirectory = paths.data();
         EncryptionKeys keys = new EncryptionKeys(() -> EncryptionSecret.current(env, dataDirectory), dataDirectory);
         // the slowest part of a start (PBKDF2 for a chosen secret) begins first and runs beside everything else
         keys.unlockAhead();
+        requireBindable(config);
         DatabaseSettings.PoolSettings pool = DatabaseSettings.PoolSettings.from(config.get("db"));
         DatabaseConfiguration configuration = DatabaseConfiguration.read(env, pool);
         Optional<EmbeddedDatabase> embedded = Optional.empty();
