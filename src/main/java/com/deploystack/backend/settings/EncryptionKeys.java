@@ -64,9 +64,11 @@ public final class EncryptionKeys {
      */
     public synchronized SettingsCipher unlock(Connection connection) throws SQLException {
         Optional<KeyRecord> active = active(connection, false);
-        if (active.isEmpty() || !active.get().equals(unlockedRecord)) {
-            KeyRecord record = active.isPresent() ? active.get() : create(connection, secret());
-            use(record, open(record, secret()));
+        if (active.isPresent() && !active.get().equals(unlockedRecord)) {
+            use(active.get(), open(active.get(), secret()));
+        } else if (active.isEmpty()) {
+            CreatedKey created = create(connection, secret());
+            use(created.record(), created.cipher());
         }
         checked = true;
         if (remembered.isPresent() && !unlockedRecord.equals(rememberedRecord)) {
@@ -156,13 +158,21 @@ public final class EncryptionKeys {
         }
     }
 
-    /** New parameters for {@code secret} (fresh salt), stored as the active key (the caller deactivates others). */
-    static KeyRecord create(Connection connection, EncryptionSecret secret) throws SQLException {
+    /** A key just created: its parameters as stored, and its cipher. */
+    record CreatedKey(KeyRecord record, SettingsCipher cipher) {
+    }
+
+    /**
+     * New parameters for {@code secret} (fresh salt), stored as the active key (the caller deactivates others), and
+     * the key derived with them (once).
+     */
+    static CreatedKey create(Connection connection, EncryptionSecret secret) throws SQLException {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         String kdf = secret.random() ? KeyDerivation.HKDF : KeyDerivation.PBKDF2;
         int iterations = secret.random() ? 1 : KeyDerivation.PBKDF2_ITERATIONS;
-        String keyId = KeyDerivation.keyId(KeyDerivation.derive(kdf, secret.material(), salt, iterations));
+        byte[] key = KeyDerivation.derive(kdf, secret.material(), salt, iterations);
+        String keyId = KeyDerivation.keyId(key);
         KeyRecord record = new KeyRecord(keyId, kdf, Base64.getEncoder().encodeToString(salt), iterations);
         try (PreparedStatement statement = connection.prepareStatement(
                 "INSERT INTO global_settings_keys (key_id, kdf, salt, iterations, active) VALUES (?, ?, ?, ?, TRUE)")) {
@@ -172,7 +182,7 @@ public final class EncryptionKeys {
             statement.setInt(4, iterations);
             statement.executeUpdate();
         }
-        return record;
+        return new CreatedKey(record, new SettingsCipher(keyId, key));
     }
 
     /** The cipher of {@code record} derived from {@code secret}; refused when the secret is not the one. */

@@ -54,8 +54,8 @@ public final class KeyRotation {
                 "UPDATE global_settings_keys SET active = FALSE WHERE active")) {
             statement.executeUpdate();
         }
-        EncryptionKeys.KeyRecord created = EncryptionKeys.create(connection, next);
-        SettingsCipher newCipher = EncryptionKeys.open(created, next);
+        EncryptionKeys.CreatedKey created = EncryptionKeys.create(connection, next);
+        SettingsCipher newCipher = created.cipher();
         String[] values = new String[keys.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = newCipher.encrypt(keys.get(i), plaintexts.get(i));
@@ -67,6 +67,6 @@ public final class KeyRotation {
             statement.setArray(2, connection.createArrayOf("text", values));
             statement.executeUpdate();
         }
-        return new Result(active.keyId(), created.keyId(), values.length);
+        return new Result(active.keyId(), created.record().keyId(), values.length);
     }
 }
