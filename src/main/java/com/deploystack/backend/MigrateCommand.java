@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
@@ -31,6 +30,7 @@ import com.deploystack.backend.db.schema.SchemaDiff;
 import com.deploystack.backend.db.schema.SchemaSnapshot;
 import com.deploystack.backend.db.schema.SchemaStates;
 import com.deploystack.backend.db.schema.ScratchDatabases;
+import com.deploystack.backend.files.AtomicFile;
 import io.helidon.config.Config;
 
 /**
@@ -231,14 +231,8 @@ final class MigrateCommand {
         Path scripts = migrator().scriptsDirectory();
         try {
             Path script = nextScript(scripts, slug(description));
-            Path temporary = scripts.resolve("." + script.getFileName() + ".tmp");
-            try {
-                Files.writeString(temporary, DdlWriter.script(description, generated.forward(), generated.undo(),
-                                                              generated.hazards()));
-                Files.move(temporary, script, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temporary);
-            }
+            AtomicFile.write(script, DdlWriter.script(description, generated.forward(), generated.undo(),
+                                                      generated.hazards()));
             out.println("Wrote " + script + ". Review it, then apply it with migrate up (or restart the service).");
             return CommandDatabase.OK;
         } catch (IOException e) {

@@ -49,7 +49,7 @@ public final class ConnectionPools {
     static void openAhead(HikariDataSource pool) {
         Thread.ofVirtual().name("database-connect").start(() -> {
             try (Connection connection = pool.getConnection()) {
-                connection.isValid(1);
+                // opened: back to the pool
             } catch (SQLException e) {
                 // PostgreSQL is unreachable now: the start-up catch-up says so and tries again
             }

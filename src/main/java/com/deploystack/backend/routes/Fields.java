@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.helidon.common.parameters.Parameters;
 import io.helidon.http.Status;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -57,10 +58,17 @@ final class Fields {
         return Optional.of(value.asJsonObject());
     }
 
-    /** Query parameter {@code name} ({@code raw}) as a whole number from {@code min} to {@code max}; else 400. */
-    static int wholeQuery(String raw, String name, int min, int max) {
+    /**
+     * Query parameter {@code name} of {@code query} as a whole number from {@code min} to {@code max}, {@code absent}
+     * when it is not given; else 400.
+     */
+    static int wholeQuery(Parameters query, String name, int min, int max, int absent) {
+        Optional<String> raw = query.first(name).asOptional();
+        if (raw.isEmpty()) {
+            return absent;
+        }
         try {
-            int value = Integer.parseInt(raw);
+            int value = Integer.parseInt(raw.get());
             if (value >= min && value <= max) {
                 return value;
             }

@@ -30,11 +30,8 @@ final class JobHandlers {
             throw Fields.badRequest("Query parameter \"status\" must be pending, processing, completed or failed.");
         }
         Optional<String> type = request.query().first("type").asOptional().filter(text -> !text.isBlank());
-        int limit = request.query().first("limit").asOptional()
-                .map(raw -> Fields.wholeQuery(raw, "limit", 1, MAX_LIMIT))
-                .orElse(DEFAULT_LIMIT);
-        int offset = request.query().first("offset").asOptional()
-                .map(raw -> Fields.wholeQuery(raw, "offset", 0, Integer.MAX_VALUE)).orElse(0);
+        int limit = Fields.wholeQuery(request.query(), "limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
+        int offset = Fields.wholeQuery(request.query(), "offset", 0, Integer.MAX_VALUE, 0);
         JobQueries.Page page = new JobQueries(database.client()).list(status, type, limit, offset);
         Envelope.ok(response, JsonFactory.object()
                 .add("jobs", JsonFactory.array(page.jobs()))

@@ -36,8 +36,7 @@ final class McpServerHandlers {
     }
 
     void search(ServerRequest request, ServerResponse response) {
-        int limit = request.query().first("limit")
-                .map(raw -> Fields.wholeQuery(raw, "limit", 1, MAX_LIMIT)).orElse(20);
+        int limit = Fields.wholeQuery(request.query(), "limit", 1, MAX_LIMIT, 20);
         Optional<String> words = request.query().first("q").map(McpServerHandlers::words);
         JsonArrayBuilder found = JsonFactory.array();
         ReadYourWrites.read(database, request, db -> {

@@ -25,8 +25,7 @@ final class ProjectHandlers {
     }
 
     void list(ServerRequest request, ServerResponse response) {
-        int limit = request.query().first("limit")
-                .map(raw -> Fields.wholeQuery(raw, "limit", 1, MAX_LIMIT)).orElse(100);
+        int limit = Fields.wholeQuery(request.query(), "limit", 1, MAX_LIMIT, 100);
         JsonArrayBuilder listed = JsonFactory.array();
         ReadYourWrites.read(database, request, db -> new ProjectService(db).list(limit))
                 .forEach(project -> listed.add(project.toJson()));

@@ -5,9 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -58,7 +56,7 @@ class JobsReplicaIT {
             String batch = TestPostgres.get().queryValue(database, "INSERT INTO queue_job_batches (type, total_jobs)"
                                                                    + " VALUES ('probe.run', " + JOBS + ") RETURNING id");
             // every tenth job fails each of its 3 attempts; every 25th sleeps 2 s (longer than the lease: extended)
-            execute(database, "INSERT INTO queue_jobs (type, payload, max_attempts, batch_id)"
+            TestPostgres.get().execute(database, "INSERT INTO queue_jobs (type, payload, max_attempts, batch_id)"
                               + " SELECT 'probe.run', jsonb_build_object('fail', i % 10 = 3,"
                               + " 'sleep', CASE WHEN i % 25 = 0 THEN 2000 WHEN i % 5 = 1 THEN 20 ELSE 0 END), 3, '"
                               + batch + "' FROM generate_series(1, " + JOBS + ") AS i; NOTIFY deploystack_jobs");
@@ -158,12 +156,5 @@ class JobsReplicaIT {
 
     private static long count(String database, String sql) throws SQLException {
         return TestPostgres.get().queryCount(database, sql);
-    }
-
-    private static void execute(String database, String sql) throws SQLException {
-        try (Connection connection = TestPostgres.get().connect(database);
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 }

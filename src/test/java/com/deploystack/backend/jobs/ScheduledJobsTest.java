@@ -2,9 +2,7 @@ package com.deploystack.backend.jobs;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,7 +37,7 @@ class ScheduledJobsTest {
                                                         Path.of("migrations"), config)) {
                 second.awaitPhase("INITIALIZED", Duration.ofSeconds(30));
                 TestPostgres.get().insertAccessTokens(database, "-1 hour", "1 hour");
-                execute(database, "INSERT INTO queue_jobs (type, status, completed_at) VALUES"
+                TestPostgres.get().execute(database, "INSERT INTO queue_jobs (type, status, completed_at) VALUES"
                                   + " ('old', 'completed', now() - interval '2 minutes'),"
                                   + " ('recent', 'completed', now() - interval '10 seconds'),"
                                   + " ('old', 'failed', now() - interval '2 minutes')");
@@ -65,12 +63,5 @@ class ScheduledJobsTest {
 
     private static long count(String database, String sql) throws SQLException {
         return TestPostgres.get().queryCount(database, sql);
-    }
-
-    private static void execute(String database, String sql) throws SQLException {
-        try (Connection connection = TestPostgres.get().connect(database);
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 }

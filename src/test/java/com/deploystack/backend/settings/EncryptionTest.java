@@ -216,11 +216,8 @@ class EncryptionTest {
     @Test
     void theKeyParametersAreRememberedAndTheNextStartDerivesTheKeyBeforeTheDatabaseIsReached() throws Exception {
         try (Connection connection = migrated()) {
-            connection.setAutoCommit(false);
-            SettingsCipher first = new EncryptionKeys(() -> passphrase(PASSPHRASE), data).unlock(connection);
-            connection.commit();
-            Path file = data.resolve(KeyParametersFile.FILE_NAME);
-            String remembered = Files.readString(file);
+            SettingsCipher first = unlockRemembering(connection);
+            String remembered = Files.readString(data.resolve(KeyParametersFile.FILE_NAME));
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT key_id, kdf, salt, iterations FROM global_settings_keys WHERE active");
                  ResultSet row = statement.executeQuery()) {
@@ -244,9 +241,7 @@ class EncryptionTest {
     @Test
     void staleOrImplausibleRememberedParametersNeverDecideTheKey() throws Exception {
         try (Connection connection = migrated()) {
-            connection.setAutoCommit(false);
-            SettingsCipher actual = new EncryptionKeys(() -> passphrase(PASSPHRASE), data).unlock(connection);
-            connection.commit();
+            SettingsCipher actual = unlockRemembering(connection);
             Path file = data.resolve(KeyParametersFile.FILE_NAME);
             String remembered = Files.readString(file);
 
@@ -277,6 +272,14 @@ class EncryptionTest {
             assertThat(assertThrows(SettingsEncryptionException.class, () -> wrong.unlock(connection)).getMessage(),
                        containsString(EncryptionSecret.VARIABLE + " does not match the key"));
         }
+    }
+
+    /** The first unlock of a fresh database by keys that remember their parameters in {@link #data}, committed. */
+    private SettingsCipher unlockRemembering(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        SettingsCipher cipher = new EncryptionKeys(() -> passphrase(PASSPHRASE), data).unlock(connection);
+        connection.commit();
+        return cipher;
     }
 
     /** The cipher a derivation ahead left, waiting at most ten seconds for it. */

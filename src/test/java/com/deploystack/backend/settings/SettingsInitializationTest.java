@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.deploystack.backend.db.Migrator;
 import com.deploystack.backend.support.CountingConnection;
 import com.deploystack.backend.support.GeneratedDefinitions;
 import com.deploystack.backend.support.LogCapture;
@@ -80,13 +79,6 @@ class SettingsInitializationTest {
         }
     }
 
-    private static void execute(String database, String sql) throws SQLException {
-        try (Connection connection = TestPostgres.get().connect(database);
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
     @Test
     void initializingTwiceLeavesTheSameRows() throws Exception {
         String database = migratedDatabase();
@@ -106,8 +98,8 @@ class SettingsInitializationTest {
         List<SettingGroup> version1 = GeneratedDefinitions.of(30);
         EncryptionKeys keys = new EncryptionKeys(() -> SECRET);
         initialize(database, version1, keys);
-        execute(database, "UPDATE global_settings SET value = 'changed by the admin' WHERE key = 'generated-0.setting_3'");
-        execute(database, "UPDATE global_settings SET value = NULL WHERE key = 'generated-0.setting_6'");
+        TestPostgres.get().execute(database, "UPDATE global_settings SET value = 'changed by the admin' WHERE key = 'generated-0.setting_3'");
+        TestPostgres.get().execute(database, "UPDATE global_settings SET value = NULL WHERE key = 'generated-0.setting_6'");
 
         List<SettingGroup> version2 = GeneratedDefinitions.of(150);
         initialize(database, version2, keys);

@@ -8,10 +8,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -64,32 +62,14 @@ public final class StoppablePostgres implements AutoCloseable {
 
     /** Freezes the server, its postmaster and every backend (SIGSTOP): it accepts connections and answers nothing. */
     public void freeze() {
-        signal("STOP");
+        Postmaster.signal(data, "STOP");
         frozen = true;
     }
 
     /** Lets a frozen server run on (SIGCONT). */
     public void thaw() {
-        signal("CONT");
+        Postmaster.signal(data, "CONT");
         frozen = false;
-    }
-
-    private void signal(String signal) {
-        try {
-            long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
-            List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(postmaster)));
-            ProcessHandle.of(postmaster).orElseThrow().descendants()
-                    .forEach(backend -> command.add(Long.toString(backend.pid())));
-            int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
-            if (exit != 0) {
-                throw new IllegalStateException(command + " exited with " + exit);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

@@ -106,29 +106,12 @@ public final class StreamingReplica implements AutoCloseable {
 
     /** Freezes the replica, its postmaster and every backend (SIGSTOP): it accepts connections and answers nothing. */
     public void freezeReplica() {
-        signalReplica("STOP");
+        Postmaster.signal(replica, "STOP");
     }
 
     /** Lets a frozen replica run on (SIGCONT). */
     public void thawReplica() {
-        signalReplica("CONT");
-    }
-
-    private void signalReplica(String signal) {
-        try {
-            long postmaster = Long.parseLong(Files.readAllLines(replica.resolve("postmaster.pid")).getFirst().strip());
-            List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(postmaster)));
-            ProcessHandle.of(postmaster).orElseThrow().descendants()
-                    .forEach(process -> command.add(Long.toString(process.pid())));
-            if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
-                throw new IllegalStateException(command + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Postmaster.signal(replica, "CONT");
     }
 
     /** The replica stops applying WAL (it still receives it): it falls behind from the next write on. */

@@ -163,6 +163,14 @@ public final class TestPostgres {
         }
     }
 
+    /** Runs {@code sql} (one statement, no result wanted) in {@code database}. */
+    public void execute(String database, String sql) throws SQLException {
+        try (Connection connection = connect(database);
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     /** {@link #queryValue} for a count. */
     public long queryCount(String database, String sql) throws SQLException {
         return Long.parseLong(queryValue(database, sql));
