@@ -148,9 +148,10 @@ class ReadReplicaTest {
             assertThat(row.getLong(2), is(0L));
         }
         servers.resumeReplay();
-        awaitTrue(() -> get("/api/teams/" + team, "").status() == 200, Duration.ofSeconds(5));
+        // replay applies the four writes in order: once the last one shows, the earlier ones must too
+        awaitTrue(() -> get("/api/settings/smtp.host", "").body().contains("changed.example"), Duration.ofSeconds(5));
+        assertThat(get("/api/teams/" + team, "").status(), is(200));
         assertThat(get("/api/mcp/servers?q=zebra", "").json().getJsonArray("data").size(), is(1));
-        assertThat(get("/api/settings/smtp.host", "").body(), containsString("changed.example"));
     }
 
     @Test
