@@ -2,6 +2,7 @@ package com.deploystack.backend.jobs;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -68,20 +69,34 @@ public final class JobProbePlugin implements Plugin {
                     }
                 }
             });
-            Thread.sleep(plan[0]);
-            boolean fail = plan[1] == 1;
-            context.inTransaction(connection -> {
-                try (PreparedStatement end = connection.prepareStatement(
-                        "UPDATE " + runs + " SET ended_at = clock_timestamp(), outcome = ? WHERE run = ?")) {
-                    end.setString(1, fail ? "failed" : "ok");
-                    end.setString(2, run);
-                    return end.executeUpdate();
+            try {
+                Thread.sleep(plan[0]);
+            } catch (InterruptedException e) {
+                // the interrupt flag is clear again here, so the outcome can still be written (not while stopping)
+                try {
+                    end(context, run, "interrupted");
+                } catch (SQLException | RuntimeException notRecorded) {
+                    e.addSuppressed(notRecorded);
                 }
-            });
+                throw e;
+            }
+            boolean fail = plan[1] == 1;
+            end(context, run, fail ? "failed" : "ok");
             if (fail) {
                 throw new IllegalStateException("planned failure");
             }
             return "{\"run\":\"" + run + "\"}";
+        });
+    }
+
+    private static void end(PluginContext context, String run, String outcome) throws SQLException {
+        context.inTransaction(connection -> {
+            try (PreparedStatement end = connection.prepareStatement(
+                    "UPDATE " + context.table("runs") + " SET ended_at = clock_timestamp(), outcome = ? WHERE run = ?")) {
+                end.setString(1, outcome);
+                end.setString(2, run);
+                return end.executeUpdate();
+            }
         });
     }
 }
