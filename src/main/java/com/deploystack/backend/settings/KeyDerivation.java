@@ -49,44 +49,53 @@ final class KeyDerivation {
      * 600,000 rounds left about 30 MB of garbage in the young generation at every start, a sixth of the resident
      * memory at ready (BENCHMARKS.md). This loop reuses its buffers; {@code KeyDerivationTest} checks that it derives
      * exactly what the JDK's does.
+     *
+     * <p>Each HMAC hashes one 96-byte buffer, pad then message, and each round is a method of its own
+     * ({@link #round}): at a cold start the JIT compiles that small method early, where a loop that fed the pad and
+     * the message in separate calls took the compiler about twice as long, and cost a quarter more CPU before it ran
+     * at full speed (BENCHMARKS.md).
      */
     static byte[] pbkdf2(byte[] secret, byte[] salt, int iterations) {
-        MessageDigest inner = sha256();
-        MessageDigest outer = sha256();
+        MessageDigest sha256 = sha256();
         byte[] key = secret.length > HMAC_BLOCK ? sha256().digest(secret) : secret;
-        byte[] innerPad = new byte[HMAC_BLOCK];
-        byte[] outerPad = new byte[HMAC_BLOCK];
+        // pad | message: the inner hash's message is the previous round's outer hash, and the other way round
+        byte[] inner = new byte[HMAC_BLOCK + KEY_BYTES];
+        byte[] outer = new byte[HMAC_BLOCK + KEY_BYTES];
         for (int i = 0; i < HMAC_BLOCK; i++) {
             byte k = i < key.length ? key[i] : 0;
-            innerPad[i] = (byte) (k ^ 0x36);
-            outerPad[i] = (byte) (k ^ 0x5c);
+            inner[i] = (byte) (k ^ 0x36);
+            outer[i] = (byte) (k ^ 0x5c);
         }
-        byte[] round = new byte[KEY_BYTES];
         byte[] result = new byte[KEY_BYTES];
         try {
-            inner.update(innerPad);
-            inner.update(salt);
-            inner.update(FIRST_BLOCK);
-            for (int i = 1; i <= iterations; i++) {
-                if (i > 1) {
-                    inner.update(innerPad);
-                    inner.update(round);
-                }
-                inner.digest(round, 0, KEY_BYTES);
-                outer.update(outerPad);
-                outer.update(round);
-                outer.digest(round, 0, KEY_BYTES);
-                for (int j = 0; j < KEY_BYTES; j++) {
-                    result[j] ^= round[j];
-                }
+            // the first round's message is salt | INT(1)
+            sha256.update(inner, 0, HMAC_BLOCK);
+            sha256.update(salt);
+            sha256.update(FIRST_BLOCK);
+            sha256.digest(outer, HMAC_BLOCK, KEY_BYTES);
+            sha256.update(outer);
+            sha256.digest(inner, HMAC_BLOCK, KEY_BYTES);
+            System.arraycopy(inner, HMAC_BLOCK, result, 0, KEY_BYTES);
+            for (int i = 2; i <= iterations; i++) {
+                round(sha256, inner, outer, result);
             }
             return result;
         } catch (DigestException e) {
             throw new IllegalStateException("SHA-256 refused a 32-byte output buffer", e);
         } finally {
-            Arrays.fill(innerPad, (byte) 0);
-            Arrays.fill(outerPad, (byte) 0);
-            Arrays.fill(round, (byte) 0);
+            Arrays.fill(inner, (byte) 0);
+            Arrays.fill(outer, (byte) 0);
+        }
+    }
+
+    /** One round: U = HMAC(key, previous U), XORed into {@code result}; U is left at the end of {@code inner}. */
+    private static void round(MessageDigest sha256, byte[] inner, byte[] outer, byte[] result) throws DigestException {
+        sha256.update(inner);
+        sha256.digest(outer, HMAC_BLOCK, KEY_BYTES);
+        sha256.update(outer);
+        sha256.digest(inner, HMAC_BLOCK, KEY_BYTES);
+        for (int j = 0; j < KEY_BYTES; j++) {
+            result[j] ^= inner[HMAC_BLOCK + j];
         }
     }
 
