@@ -100,6 +100,12 @@ final class ChildJvm implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** The CPU time the child has used so far, all its threads (the JIT's compilers too), in milliseconds. */
+    double cpuMillis() {
+        return process.toHandle().info().totalCpuDuration()
+                .orElseThrow(() -> new IllegalStateException("no CPU time for " + process.pid())).toNanos() / 1e6;
+    }
+
     /** The resident set size of the child, from {@code /proc/<pid>/status}, in MiB. */
     double rssMiB() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {

@@ -11,9 +11,10 @@ import com.deploystack.backend.support.TestPostgres;
 
 /**
  * JVM start to ready ({@code GET /observe/health/ready} answers 200: the catch-up of a set-up installation done,
- * PostgreSQL answering) and to the first 200 on {@code GET /api/db/status}, and the resident set size at ready,
- * against {@link HelloWorldBaseline}'s first 200 on {@code GET /hello}: both child JVMs from the same classpath and
- * flags, cold starts alternating, medians printed, and the service's own per-step times (its "Ready in" log line).
+ * PostgreSQL answering) and to the first 200 on {@code GET /api/db/status}, the CPU time used and the resident set
+ * size at ready, against {@link HelloWorldBaseline}'s first 200 on {@code GET /hello}: both child JVMs from the same
+ * classpath and flags, cold starts alternating, medians printed, and the service's own per-step times (its "Ready
+ * in" log line).
  * The service uses the tests' PostgreSQL through {@code POSTGRES_*} (a server outside the service process), with a
  * {@code DEPLOYSTACK_ENCRYPTION_SECRET} as replicas have ({@code BENCH_GENERATED_SECRET=1}: the generated one), on an
  * installation set up before the measured starts.
@@ -56,6 +57,7 @@ public final class StartupBenchmark {
                                   : "generated encryption secret (HKDF)", postgres.host(), postgres.port());
         System.out.printf("%-44s %12s %12s %8s%n", "what (median)", "service", "hello world", "ratio");
         row("start to ready (service) / first 200, ms", ours.firstOk, baseline.firstOk);
+        row("CPU used by then (all threads), ms", ours.cpuAtFirstOk, baseline.cpuAtFirstOk);
         row("RSS at ready / first 200, MiB", ours.rssAtFirstOk, baseline.rssAtFirstOk);
         row("RSS " + SETTLE.toSeconds() + " s later, MiB", ours.rssSettled, baseline.rssSettled);
         System.out.println("aim: at most 1.3x on start and RSS");
@@ -72,6 +74,7 @@ public final class StartupBenchmark {
 
     private static final class Run {
         final List<Double> firstOk = new ArrayList<>();
+        final List<Double> cpuAtFirstOk = new ArrayList<>();
         final List<Double> rssAtFirstOk = new ArrayList<>();
         final List<Double> rssSettled = new ArrayList<>();
 
@@ -79,6 +82,7 @@ public final class StartupBenchmark {
         String measure(String mainClass, Map<String, String> env, String path) throws Exception {
             try (ChildJvm child = ChildJvm.start(mainClass, env)) {
                 firstOk.add(child.awaitFirst200(path, Duration.ofSeconds(60)));
+                cpuAtFirstOk.add(child.cpuMillis());
                 rssAtFirstOk.add(child.rssMiB());
                 Thread.sleep(SETTLE.toMillis());
                 rssSettled.add(child.rssMiB());
