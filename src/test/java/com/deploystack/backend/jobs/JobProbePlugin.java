@@ -92,7 +92,8 @@ public final class JobProbePlugin implements Plugin {
     private static void end(PluginContext context, String run, String outcome) throws SQLException {
         context.inTransaction(connection -> {
             try (PreparedStatement end = connection.prepareStatement(
-                    "UPDATE " + context.table("runs") + " SET ended_at = clock_timestamp(), outcome = ? WHERE run = ?")) {
+                    "UPDATE " + context.table("runs")
+                    + " SET ended_at = clock_timestamp(), outcome = ? WHERE run = ?")) {
                 end.setString(1, outcome);
                 end.setString(2, run);
                 return end.executeUpdate();

@@ -103,7 +103,8 @@ class JobWorkerTest {
         execute("UPDATE queue_jobs SET locked_by = 'another-replica#1', locked_until = now() + interval '1 hour'"
                 + " WHERE id = '" + id + "'");
         long takenOver = System.nanoTime();
-        while (!"interrupted".equals(value("SELECT coalesce(outcome, '') FROM probe_runs WHERE job_id = '" + id + "'"))) {
+        String outcome = "SELECT coalesce(outcome, '') FROM probe_runs WHERE job_id = '" + id + "'";
+        while (!"interrupted".equals(value(outcome))) {
             assertThat("the handler was interrupted", System.nanoTime() - takenOver < Duration.ofSeconds(5).toNanos(),
                        is(true));
             TestService.sleep(20);

@@ -54,7 +54,7 @@ class ReadReplicaTest {
     private static final Duration MAX_LAG = Duration.ofSeconds(10);
     /** The bound of the one test that lets the replica fall behind it. */
     private static final Duration SHORT_LAG = Duration.ofMillis(3000);
-    /** Checks 100 ms apart: a replica that stops answering is skipped within the check's 500 ms timeout and one interval. */
+    /** Checks 100 ms apart: a replica that stops answering is skipped within one interval and a check's timeout. */
     private static final Map<String, String> CONFIG = Map.of("health.probe.cache", "100", "db.timeout.connect", "2000",
                                                              "db.read.wait", "500", "db.read.interval", "100");
 
