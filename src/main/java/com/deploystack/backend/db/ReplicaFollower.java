@@ -18,12 +18,13 @@ public final class ReplicaFollower implements AutoCloseable {
     private final DatabaseInitializer initializer;
     private final Duration interval;
     private final Semaphore wake = new Semaphore(0);
-    private final Thread thread;
+    /** Not an interrupt: a virtual thread's socket closes when it is interrupted, breaking a pooled connection. */
+    private volatile boolean stopped;
 
     private ReplicaFollower(DatabaseInitializer initializer, Duration interval) {
         this.initializer = initializer;
         this.interval = interval;
-        this.thread = Thread.ofVirtual().name("replica-follower").start(this::followForever);
+        Thread.ofVirtual().name("replica-follower").start(this::followForever);
     }
 
     public static ReplicaFollower start(DatabaseInitializer initializer, DatabaseEvents events, Duration interval) {
@@ -33,10 +34,13 @@ public final class ReplicaFollower implements AutoCloseable {
     }
 
     private void followForever() {
-        while (!Thread.currentThread().isInterrupted()) {
+        while (true) {
             try {
                 wake.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
+                if (stopped) {
+                    return;
+                }
                 initializer.followOtherReplicas();
             } catch (InterruptedException e) {
                 return;
@@ -49,6 +53,7 @@ public final class ReplicaFollower implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.interrupt();
+        stopped = true;
+        wake.release();
     }
 }

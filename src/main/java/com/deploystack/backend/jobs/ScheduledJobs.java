@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -22,11 +24,14 @@ final class ScheduledJobs implements AutoCloseable {
     /** Spreads the replicas' attempts a little after each interval starts. */
     private static final int JITTER_MILLIS = 500;
 
-    private final Thread thread;
+    /**
+     * Stops the loop between two attempts. Not an interrupt: a virtual thread's socket closes when the thread is
+     * interrupted, which would break a pooled connection in the middle of a statement at every shutdown.
+     */
+    private final CountDownLatch stop = new CountDownLatch(1);
 
     private ScheduledJobs(DataSource dataSource, List<JobSchedule> schedules, Runnable enqueued) {
-        this.thread = Thread.ofVirtual().name("job-schedules")
-                .start(() -> scheduleForever(dataSource, schedules, enqueued));
+        Thread.ofVirtual().name("job-schedules").start(() -> scheduleForever(dataSource, schedules, enqueued));
     }
 
     static ScheduledJobs start(DataSource dataSource, List<JobSchedule> schedules, Runnable enqueued) {
@@ -58,26 +63,32 @@ final class ScheduledJobs implements AutoCloseable {
             return;
         }
         long shortest = schedules.stream().mapToLong(schedule -> schedule.every().toMillis()).min().orElseThrow();
-        while (!Thread.currentThread().isInterrupted()) {
+        while (true) {
             try (Connection connection = dataSource.getConnection()) {
                 if (enqueueDue(connection, schedules)) {
                     enqueued.run();
                 }
             } catch (SQLException | RuntimeException e) {
+                if (stop.getCount() == 0) {
+                    return; // the pool closed under a scheduler already told to stop
+                }
                 LOG.log(Level.WARNING, "Could not enqueue the scheduled jobs; trying again at the next interval", e);
             }
             long now = System.currentTimeMillis();
             long untilNext = shortest - now % shortest + ThreadLocalRandom.current().nextInt(JITTER_MILLIS);
             try {
-                Thread.sleep(untilNext);
+                if (stop.await(untilNext, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 return;
             }
         }
     }
 
+    /** Stops enqueueing: at once between two attempts, else once the attempt under way has ended. */
     @Override
     public void close() {
-        thread.interrupt();
+        stop.countDown();
     }
 }

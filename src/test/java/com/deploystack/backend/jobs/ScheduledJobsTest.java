@@ -2,9 +2,12 @@ package com.deploystack.backend.jobs;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.deploystack.backend.support.TestPostgres;
@@ -61,6 +64,38 @@ class ScheduledJobsTest {
                                            + " AND status <> 'completed' AND scheduled_for < now() - interval '2 seconds'"),
                            is(0L));
             }
+        }
+    }
+
+    @Test
+    void aShutdownWhileTheSchedulerWaitsForPostgreSqlBreaksNoConnectionAndLogsNothing(@TempDir Path data)
+            throws Exception {
+        String database = TestPostgres.get().createDatabase("jobschedulestop");
+        Map<String, String> env = new HashMap<>(TestPostgres.get().environment(database));
+        env.put("DEPLOYSTACK_ENCRYPTION_SECRET", "scheduled-jobs-test-shared-secret");
+        try (TestService service = TestService.start(env, data, Path.of("migrations"),
+                                                     Map.of("tokens.sweep.interval", "1"));
+             Connection lock = TestPostgres.get().connect(database)) {
+            assertThat(service.setup().status(), is(200));
+            lock.setAutoCommit(false);
+            try (Statement statement = lock.createStatement()) {
+                statement.execute("LOCK TABLE queue_jobs IN ACCESS EXCLUSIVE MODE");
+            }
+            // the scheduler's next attempt (within a second) waits for the lock
+            String waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database + "'"
+                             + " AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO queue_jobs%'";
+            awaitCount(database, waiting, 1);
+            assertThat(count(database, waiting), is(1L));
+            int before = TestService.logs().size();
+            // as SIGTERM does: the drain begins, the scheduler is told to stop
+            service.application().jobs().stopClaiming(Duration.ofSeconds(5));
+            TestService.sleep(300);
+            lock.rollback();
+            TestService.sleep(300);
+            List<String> logged = TestService.logs().subList(before, TestService.logs().size());
+            assertThat(String.join("\n", logged), logged.stream().filter(line -> line.contains("Exception")
+                                                                               || line.contains("broken")).count(),
+                       is(0L));
         }
     }
 
