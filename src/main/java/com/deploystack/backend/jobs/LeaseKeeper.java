@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -66,12 +68,13 @@ final class LeaseKeeper implements AutoCloseable {
     private final JobQueue queue;
     private final Duration lease;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
-    private final Thread keeper;
+    /** Not an interrupt: a virtual thread's socket closes when it is interrupted, breaking a pooled connection. */
+    private final CountDownLatch stop = new CountDownLatch(1);
 
     LeaseKeeper(JobQueue queue, Duration lease) {
         this.queue = queue;
         this.lease = lease;
-        this.keeper = Thread.ofVirtual().name("job-leases").start(this::keepForever);
+        Thread.ofVirtual().name("job-leases").start(this::keepForever);
     }
 
     /** Starts keeping the lease of {@code job}, claimed at {@code claimedAtNanos} (before the claim statement). */
@@ -93,9 +96,11 @@ final class LeaseKeeper implements AutoCloseable {
 
     private void keepForever() {
         long every = Math.max(100, lease.toMillis() / 4);
-        while (!Thread.currentThread().isInterrupted()) {
+        while (true) {
             try {
-                Thread.sleep(every);
+                if (stop.await(every, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 return;
             }
@@ -126,6 +131,6 @@ final class LeaseKeeper implements AutoCloseable {
 
     @Override
     public void close() {
-        keeper.interrupt();
+        stop.countDown();
     }
 }
