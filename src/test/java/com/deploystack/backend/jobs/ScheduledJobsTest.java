@@ -27,8 +27,7 @@ class ScheduledJobsTest {
     void twoReplicasRunEachScheduledJobOncePerIntervalAndTheyDeleteOldJobsAndExpiredTokens(@TempDir Path data)
             throws Exception {
         String database = TestPostgres.get().createDatabase("jobschedule");
-        Map<String, String> env = new HashMap<>(TestPostgres.get().environment(database));
-        env.put("DEPLOYSTACK_ENCRYPTION_SECRET", "scheduled-jobs-test-shared-secret");
+        Map<String, String> env = environment(database);
         Map<String, String> config = Map.of("jobs.workers", "2", "jobs.housekeeping.interval", "1",
                                             "jobs.retention", "60", "tokens.sweep.interval", "1");
         try (TestService first = TestService.start(env,
@@ -71,8 +70,7 @@ class ScheduledJobsTest {
     void aShutdownWhileTheSchedulerWaitsForPostgreSqlBreaksNoConnectionAndLogsNothing(@TempDir Path data)
             throws Exception {
         String database = TestPostgres.get().createDatabase("jobschedulestop");
-        Map<String, String> env = new HashMap<>(TestPostgres.get().environment(database));
-        env.put("DEPLOYSTACK_ENCRYPTION_SECRET", "scheduled-jobs-test-shared-secret");
+        Map<String, String> env = environment(database);
         try (TestService service = TestService.start(env, data, Path.of("migrations"),
                                                      Map.of("tokens.sweep.interval", "1"));
              Connection lock = TestPostgres.get().connect(database)) {
@@ -97,6 +95,13 @@ class ScheduledJobsTest {
                                                                                || line.contains("broken")).count(),
                        is(0L));
         }
+    }
+
+    /** The tests' PostgreSQL with {@code database}, and the secret replicas share. */
+    private static Map<String, String> environment(String database) {
+        Map<String, String> env = new HashMap<>(TestPostgres.get().environment(database));
+        env.put("DEPLOYSTACK_ENCRYPTION_SECRET", "scheduled-jobs-test-shared-secret");
+        return env;
     }
 
     /** Waits up to 15 s for {@code sql} to count {@code expected} (the background jobs' deletions). */
