@@ -3,6 +3,7 @@ package com.deploystack.backend.bench;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,8 @@ public final class StartupBenchmark {
                           RUNS, LoadTools.setting("BENCH_JVM_FLAGS", ""),
                           service.containsKey("DEPLOYSTACK_ENCRYPTION_SECRET") ? "chosen encryption secret (PBKDF2)"
                                   : "generated encryption secret (HKDF)", postgres.host(), postgres.port());
-        System.out.printf("%-44s %12s %12s %8s%n", "what (median)", "service", "hello world", "ratio");
+        System.out.printf("%-44s %12s %12s %8s   %s%n", "what (median)", "service", "hello world", "ratio",
+                          "paired ratios: median (min-max)");
         row("start to ready (service) / first 200, ms", ours.firstOk, baseline.firstOk);
         row("CPU used by then (all threads), ms", ours.cpuAtFirstOk, baseline.cpuAtFirstOk);
         row("RSS at ready / first 200, MiB", ours.rssAtFirstOk, baseline.rssAtFirstOk);
@@ -69,7 +71,12 @@ public final class StartupBenchmark {
     private static void row(String what, List<Double> service, List<Double> baseline) {
         double ours = MigrationBenchmark.median(service);
         double theirs = MigrationBenchmark.median(baseline);
-        System.out.printf("%-44s %12.1f %12.1f %8.2f%n", what, ours, theirs, ours / theirs);
+        List<Double> paired = new ArrayList<>();
+        for (int i = 0; i < service.size(); i++) {
+            paired.add(service.get(i) / baseline.get(i));
+        }
+        System.out.printf("%-44s %12.1f %12.1f %8.2f   %.2f (%.2f-%.2f)%n", what, ours, theirs, ours / theirs,
+                          MigrationBenchmark.median(paired), Collections.min(paired), Collections.max(paired));
     }
 
     private static final class Run {
