@@ -18,7 +18,8 @@ import io.helidon.config.Config;
 
 /**
  * {@code java -jar deploystack-db.jar settings rotate-key}: re-encrypts every encrypted global setting under a
- * key derived from {@code DEPLOYSTACK_ENCRYPTION_SECRET_NEW}, in one transaction. Same configuration and exit
+ * key derived from {@code DEPLOYSTACK_ENCRYPTION_SECRET_NEW} or read from {@code DEPLOYSTACK_ENCRYPTION_KEY_FILE_NEW},
+ * in one transaction. Same configuration and exit
  * codes as the migrate command.
  */
 final class SettingsCommand {
@@ -26,9 +27,11 @@ final class SettingsCommand {
     static final String USAGE_TEXT = """
             Usage: java -jar deploystack-db.jar settings rotate-key
               rotate-key  re-encrypt every encrypted setting under a new key, in one transaction.
-                          Current secret: DEPLOYSTACK_ENCRYPTION_SECRET (or persistent_data/settings-encryption.key
-                          when unset); new secret: DEPLOYSTACK_ENCRYPTION_SECRET_NEW (required, 16+ characters).
-                          Afterwards start the service with DEPLOYSTACK_ENCRYPTION_SECRET set to the new secret.
+                          Current secret: DEPLOYSTACK_ENCRYPTION_SECRET or DEPLOYSTACK_ENCRYPTION_KEY_FILE (or
+                          persistent_data/settings-encryption.key when both are unset); new secret:
+                          DEPLOYSTACK_ENCRYPTION_SECRET_NEW (16+ characters) or DEPLOYSTACK_ENCRYPTION_KEY_FILE_NEW
+                          (a file of 64 hex digits), one of them required.
+                          Afterwards start the service with the new secret in the variable without _NEW.
             Exit codes: 0 done, 2 wrong arguments or no new secret, 3 database not configured,
             4 PostgreSQL unreachable, 5 rotation failed (wrong current secret, a value that does not decrypt,
             setup not performed); nothing is changed unless it exits 0.""";
@@ -56,7 +59,8 @@ final class SettingsCommand {
         try {
             Optional<EncryptionSecret> given = EncryptionSecret.next(env);
             if (given.isEmpty()) {
-                return usage(EncryptionSecret.NEW_VARIABLE + " is not set: put the new secret in it");
+                return usage("neither " + EncryptionSecret.NEW_VARIABLE + " nor "
+                             + EncryptionSecret.NEW_KEY_FILE_VARIABLE + " is set: put the new secret in one of them");
             }
             next = given.get();
             current = EncryptionSecret.current(env, data);
@@ -75,7 +79,9 @@ final class SettingsCommand {
             KeyRotation.Result result = KeyRotation.rotate(settings.migrationConnections(), waits, current, next);
             out.println("Re-encrypted " + result.values() + " setting value" + (result.values() == 1 ? "" : "s")
                         + " from key " + result.oldKeyId() + " to key " + result.newKeyId() + ".");
-            out.println("Start the service with " + EncryptionSecret.VARIABLE + " set to the new secret.");
+            out.println("Start the service with " + (next.random()
+                    ? EncryptionSecret.KEY_FILE_VARIABLE + " naming the new key file"
+                    : EncryptionSecret.VARIABLE + " set to the new secret") + ".");
             return CommandDatabase.OK;
         } catch (SettingsEncryptionException e) {
             err.println("settings: rotation failed, nothing was changed: " + e.getMessage());

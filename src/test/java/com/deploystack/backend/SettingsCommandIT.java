@@ -1,8 +1,14 @@
 package com.deploystack.backend;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 
 import com.deploystack.backend.support.ServiceProcess;
@@ -30,7 +36,7 @@ class SettingsCommandIT {
     Path data;
 
     @Test
-    void rotateKeyReEncryptsEverySecretSoThatOnlyTheNewSecretReadsThem() {
+    void rotateKeyReEncryptsEverySecretSoThatOnlyTheNewSecretReadsThem(@TempDir Path keys) throws Exception {
         String database = TestPostgres.get().createDatabase("rotate");
         Map<String, String> env = new HashMap<>(TestPostgres.get().environment(database));
         env.put("DEPLOYSTACK_ADMIN_TOKEN", TOKEN);
@@ -46,7 +52,8 @@ class SettingsCommandIT {
 
         ServiceProcess.Result withoutNew = ServiceProcess.run(env, COMMAND, "settings", "rotate-key");
         assertThat(withoutNew.output(), withoutNew.exitCode(), is(2));
-        assertThat(withoutNew.output(), containsString("DEPLOYSTACK_ENCRYPTION_SECRET_NEW is not set"));
+        assertThat(withoutNew.output(), containsString(
+                "neither DEPLOYSTACK_ENCRYPTION_SECRET_NEW nor DEPLOYSTACK_ENCRYPTION_KEY_FILE_NEW is set"));
         assertThat(ServiceProcess.run(env, COMMAND, "settings", "spin").exitCode(), is(2));
 
         Map<String, String> wrongCurrent = new HashMap<>(env);
@@ -70,7 +77,36 @@ class SettingsCommandIT {
         }
         Map<String, String> next = new HashMap<>(env);
         next.put("DEPLOYSTACK_ENCRYPTION_SECRET", NEW_SECRET);
-        try (TestService service = TestService.start(next, data)) {
+        assertSecretsReadable(next);
+
+        // from the passphrase to a key file that replicas share: HKDF from then on, no PBKDF2 at a start
+        Path keyFile = keys.resolve("settings.key");
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Files.writeString(keyFile, HexFormat.of().formatHex(key) + "\n");
+        Map<String, String> toKeyFile = new HashMap<>(next);
+        toKeyFile.put("DEPLOYSTACK_ENCRYPTION_KEY_FILE_NEW", keyFile.toString());
+        ServiceProcess.Result moved = ServiceProcess.run(toKeyFile, COMMAND, "settings", "rotate-key");
+        assertThat(moved.output(), moved.exitCode(), is(0));
+        assertThat(moved.output(), containsString("Start the service with DEPLOYSTACK_ENCRYPTION_KEY_FILE naming the"
+                                                  + " new key file."));
+        assertThat(moved.output(), not(containsString(HexFormat.of().formatHex(key))));
+        Map<String, String> withKeyFile = new HashMap<>(env);
+        withKeyFile.remove("DEPLOYSTACK_ENCRYPTION_SECRET");
+        withKeyFile.put("DEPLOYSTACK_ENCRYPTION_KEY_FILE", keyFile.toString());
+        assertSecretsReadable(withKeyFile);
+        try (Connection connection = TestPostgres.get().connect(database);
+             Statement statement = connection.createStatement();
+             ResultSet active = statement.executeQuery(
+                     "SELECT kdf, iterations FROM global_settings_keys WHERE active")) {
+            assertThat(active.next(), is(true));
+            assertThat(active.getString(1), is("hkdf-sha256"));
+            assertThat(active.getInt(2), is(1));
+        }
+    }
+
+    private void assertSecretsReadable(Map<String, String> env) {
+        try (TestService service = TestService.start(env, data)) {
             service.awaitPhase("INITIALIZED", Duration.ofSeconds(30));
             assertThat(service.request("GET", "/api/settings/smtp.password", null, AUTH).json().getJsonObject("data")
                                .getString("value"), is(PASSWORD));

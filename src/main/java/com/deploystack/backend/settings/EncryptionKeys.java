@@ -193,8 +193,9 @@ public final class EncryptionKeys {
             throw new SettingsEncryptionException(
                     "The settings encryption secret from " + secret.origin() + " does not match the key the settings"
                     + " of this database are encrypted with (key id " + record.keyId() + "). Start with the secret"
-                    + " used before (" + EncryptionSecret.VARIABLE + ", or the key file " + EncryptionSecret.FILE_NAME
-                    + " in the data directory); to change it, run: settings rotate-key.");
+                    + " used before (" + EncryptionSecret.VARIABLE + ", " + EncryptionSecret.KEY_FILE_VARIABLE
+                    + ", or the key file " + EncryptionSecret.FILE_NAME + " in the data directory); to change it, run:"
+                    + " settings rotate-key.");
         }
         return new SettingsCipher(record.keyId(), key);
     }

@@ -1,10 +1,13 @@
 package com.deploystack.backend.bench;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +20,8 @@ import com.deploystack.backend.support.TestPostgres;
  * classpath and flags, cold starts alternating, medians printed, and the service's own per-step times (its "Ready
  * in" log line).
  * The service uses the tests' PostgreSQL through {@code POSTGRES_*} (a server outside the service process), with a
- * {@code DEPLOYSTACK_ENCRYPTION_SECRET} as replicas have ({@code BENCH_GENERATED_SECRET=1}: the generated one), on an
+ * {@code DEPLOYSTACK_ENCRYPTION_SECRET} as replicas may have ({@code BENCH_KEY_FILE=1}: a shared
+ * {@code DEPLOYSTACK_ENCRYPTION_KEY_FILE}; {@code BENCH_GENERATED_SECRET=1}: the generated key), on an
  * installation set up before the measured starts.
  * See BENCHMARKS.md.
  */
@@ -34,9 +38,20 @@ public final class StartupBenchmark {
         Map<String, String> service = new HashMap<>(postgres.environment(postgres.createDatabase("bench_start")));
         service.put("PATHS_DATA", Files.createTempDirectory("bench-start").toString());
         service.put("DEPLOYSTACK_ADMIN_TOKEN", "bench-token");
-        if (LoadTools.setting("BENCH_GENERATED_SECRET", 0) == 0) {
-            // a secret a person chose, as replicas share: PBKDF2 (600,000 rounds) at every start
+        String secret;
+        if (LoadTools.setting("BENCH_KEY_FILE", 0) == 1) {
+            // a key file replicas share (a container secret): HKDF, no PBKDF2
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Path file = Files.writeString(Files.createTempFile("bench-start", ".key"), HexFormat.of().formatHex(key));
+            service.put("DEPLOYSTACK_ENCRYPTION_KEY_FILE", file.toString());
+            secret = "shared key file (HKDF)";
+        } else if (LoadTools.setting("BENCH_GENERATED_SECRET", 0) == 0) {
+            // a passphrase a person chose, as replicas may share: PBKDF2 (600,000 rounds) at every start
             service.put("DEPLOYSTACK_ENCRYPTION_SECRET", "bench-start-shared-secret-0123456789");
+            secret = "chosen encryption secret (PBKDF2)";
+        } else {
+            secret = "generated encryption secret (HKDF)";
         }
         try (ChildJvm first = ChildJvm.start(ChildJvm.SERVICE, service)) {
             first.awaitFirst200("/api/db/status", Duration.ofSeconds(60));
@@ -53,9 +68,7 @@ public final class StartupBenchmark {
             steps.add(ours.measure(ChildJvm.SERVICE, service, "/observe/health/ready"));
         }
         System.out.printf("Cold starts: %d of each, alternating; JVM flags: [%s]; %s; PostgreSQL at %s:%d (outside the service)%n",
-                          RUNS, LoadTools.setting("BENCH_JVM_FLAGS", ""),
-                          service.containsKey("DEPLOYSTACK_ENCRYPTION_SECRET") ? "chosen encryption secret (PBKDF2)"
-                                  : "generated encryption secret (HKDF)", postgres.host(), postgres.port());
+                          RUNS, LoadTools.setting("BENCH_JVM_FLAGS", ""), secret, postgres.host(), postgres.port());
         System.out.printf("%-44s %12s %12s %8s   %s%n", "what (median)", "service", "hello world", "ratio",
                           "paired ratios: median (min-max)");
         row("start to ready (service) / first 200, ms", ours.firstOk, baseline.firstOk);

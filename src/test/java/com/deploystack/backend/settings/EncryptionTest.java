@@ -10,7 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -162,6 +164,67 @@ class EncryptionTest {
                 assertThat(row.getString(1), is("hkdf-sha256"));
             }
         }
+    }
+
+    @Test
+    void aKeyFileNamedByTheVariableIsUsedWithHkdfAndEveryFaultOfItIsAClearErrorThatNeverShowsItsContent()
+            throws Exception {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Path file = Files.writeString(data.resolve("shared.key"), HexFormat.of().withUpperCase().formatHex(key) + "\n");
+        EncryptionSecret given = EncryptionSecret.current(Map.of(EncryptionSecret.KEY_FILE_VARIABLE, file.toString()),
+                                                          data);
+        assertThat(given.random(), is(true));
+        assertThat(given.material(), is(key));
+        assertThat(given.origin(), is("the key file " + file + " (DEPLOYSTACK_ENCRYPTION_KEY_FILE)"));
+        assertThat("no key is generated when one is given", Files.exists(data.resolve(EncryptionSecret.FILE_NAME)),
+                   is(false));
+        assertThat(EncryptionSecret.next(Map.of(EncryptionSecret.NEW_KEY_FILE_VARIABLE, file.toString()))
+                           .orElseThrow().material(), is(key));
+        try (Connection connection = migrated()) {
+            connection.setAutoCommit(false);
+            SettingsCipher cipher = new EncryptionKeys(() -> given).unlock(connection);
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT kdf, iterations FROM global_settings_keys WHERE active");
+                 ResultSet row = statement.executeQuery()) {
+                row.next();
+                assertThat(row.getString(1), is("hkdf-sha256"));
+                assertThat(row.getInt(2), is(1));
+            }
+            assertThat("the same file unlocks the same key",
+                       new EncryptionKeys(() -> EncryptionSecret.current(
+                               Map.of(EncryptionSecret.KEY_FILE_VARIABLE, file.toString()), data)).unlock(connection)
+                               .keyId(), is(cipher.keyId()));
+        }
+
+        String content = "not-a-key-but-a-passphrase-someone-typed";
+        Path typed = Files.writeString(data.resolve("typed.key"), content);
+        Path shortKey = Files.writeString(data.resolve("short.key"), HexFormat.of().formatHex(key).substring(1));
+        Map<Path, String> faults = Map.of(
+                typed, "does not hold 64 hex digits; write one with: openssl rand -hex 32.",
+                shortKey, "does not hold 64 hex digits",
+                data.resolve("absent.key"), ": there is no such file.",
+                data, ": it is not a text file of 64 hex digits");
+        for (Map.Entry<Path, String> fault : faults.entrySet()) {
+            SettingsEncryptionException error = assertThrows(SettingsEncryptionException.class,
+                    () -> EncryptionSecret.current(Map.of(EncryptionSecret.KEY_FILE_VARIABLE,
+                                                          fault.getKey().toString()), data));
+            assertThat(error.getMessage(), containsString(fault.getKey() + " (DEPLOYSTACK_ENCRYPTION_KEY_FILE)"));
+            assertThat(error.getMessage(), containsString(fault.getValue()));
+            assertThat(error.getMessage(), not(containsString(content)));
+            assertThat(error.getMessage(), not(containsString(HexFormat.of().formatHex(key).substring(1, 20))));
+        }
+        assertThat(assertThrows(SettingsEncryptionException.class, () -> EncryptionSecret.current(
+                Map.of(EncryptionSecret.VARIABLE, PASSPHRASE, EncryptionSecret.KEY_FILE_VARIABLE, file.toString()),
+                data)).getMessage(), is("Both DEPLOYSTACK_ENCRYPTION_SECRET and DEPLOYSTACK_ENCRYPTION_KEY_FILE are"
+                                         + " set; set one of them."));
+        SettingsEncryptionException bothNew = assertThrows(SettingsEncryptionException.class,
+                () -> EncryptionSecret.next(Map.of(EncryptionSecret.NEW_VARIABLE, PASSPHRASE,
+                                                   EncryptionSecret.NEW_KEY_FILE_VARIABLE, file.toString())));
+        assertThat(bothNew.getMessage(), containsString(
+                "Both DEPLOYSTACK_ENCRYPTION_SECRET_NEW and DEPLOYSTACK_ENCRYPTION_KEY_FILE_NEW are set"));
+        assertThat(LogCapture.install().lines().stream().noneMatch(
+                line -> line.toLowerCase(Locale.ROOT).contains(HexFormat.of().formatHex(key))), is(true));
     }
 
     @Test
