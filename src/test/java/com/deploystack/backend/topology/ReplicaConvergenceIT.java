@@ -3,9 +3,11 @@ package com.deploystack.backend.topology;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -41,11 +43,15 @@ class ReplicaConvergenceIT {
     private String database;
 
     @BeforeEach
-    void database() {
+    void database() throws Exception {
         TestPostgres postgres = TestPostgres.get();
         database = postgres.createDatabase("replicas");
         env = new HashMap<>(postgres.environment(database));
-        env.put("DEPLOYSTACK_ENCRYPTION_SECRET", "replicas-share-this-secret-0123456789");
+        // the settings key as replicas are advised to share it: one key file (a container secret) for all
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Path keyFile = Files.writeString(work.resolve("settings.key"), HexFormat.of().formatHex(key) + "\n");
+        env.put("DEPLOYSTACK_ENCRYPTION_KEY_FILE", keyFile.toString());
         env.put("HTTP_DRAIN", "0");
     }
 
