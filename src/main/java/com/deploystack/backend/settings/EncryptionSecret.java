@@ -1,6 +1,7 @@
 package com.deploystack.backend.settings;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -82,8 +83,12 @@ public record EncryptionSecret(byte[] material, boolean random, String origin) {
         String named = file + " (" + variable + ")";
         String origin = "the key file " + named;
         String text;
-        try {
-            text = Files.readString(file, StandardCharsets.US_ASCII);
+        // at most a little more than a key: a path to a device or a large file must not fill memory or never end
+        try (InputStream in = Files.newInputStream(file)) {
+            text = new String(in.readNBytes(4 * KEY_BYTES), StandardCharsets.US_ASCII);
+            if (in.read() != -1) {
+                text = "";
+            }
         } catch (NoSuchFileException e) {
             throw new SettingsEncryptionException("Cannot read " + origin + ": there is no such file.");
         } catch (AccessDeniedException e) {

@@ -204,7 +204,8 @@ class EncryptionTest {
                 typed, "does not hold 64 hex digits; write one with: openssl rand -hex 32.",
                 shortKey, "does not hold 64 hex digits",
                 data.resolve("absent.key"), ": there is no such file.",
-                data, ": it is not a text file of 64 hex digits");
+                data, ": it is not a text file of 64 hex digits",
+                Path.of("/dev/zero"), "does not hold 64 hex digits");
         for (Map.Entry<Path, String> fault : faults.entrySet()) {
             SettingsEncryptionException error = assertThrows(SettingsEncryptionException.class,
                     () -> EncryptionSecret.current(Map.of(EncryptionSecret.KEY_FILE_VARIABLE,
