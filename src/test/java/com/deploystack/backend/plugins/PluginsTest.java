@@ -89,7 +89,8 @@ class PluginsTest {
         assertThat(plugins.getJsonArray("refused").getString(0), containsString("invalid plugin id 'bad-id'"));
         assertThat(plugins.getJsonArray("enabled").getString(0), is("notes"));
         assertThat(service.setup().status(), is(200));
-        assertThat(query("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'dsp\\_%bad%'"), is("0"));
+        // roles are cluster-wide and dsp_<10 hex>_<plugin id>: match the id, not "bad" within another role's hex
+        assertThat(query("SELECT count(*) FROM pg_roles WHERE rolname ~ '^dsp_[0-9a-f]{10}_bad'"), is("0"));
         assertThat(query("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'bad%'"), is("0"));
     }
 
