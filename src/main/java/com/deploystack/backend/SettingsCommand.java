@@ -19,8 +19,7 @@ import io.helidon.config.Config;
 /**
  * {@code java -jar deploystack-db.jar settings rotate-key}: re-encrypts every encrypted global setting under a
  * key derived from {@code DEPLOYSTACK_ENCRYPTION_SECRET_NEW} or read from {@code DEPLOYSTACK_ENCRYPTION_KEY_FILE_NEW},
- * in one transaction. Same configuration and exit
- * codes as the migrate command.
+ * in one transaction. Same configuration and exit codes as the migrate command.
  */
 final class SettingsCommand {
 

@@ -67,7 +67,8 @@ public final class StartupBenchmark {
             baseline.measure(ChildJvm.BASELINE, Map.of(), "/hello");
             steps.add(ours.measure(ChildJvm.SERVICE, service, "/observe/health/ready"));
         }
-        System.out.printf("Cold starts: %d of each, alternating; JVM flags: [%s]; %s; PostgreSQL at %s:%d (outside the service)%n",
+        System.out.printf("Cold starts: %d of each, alternating; JVM flags: [%s]; %s; PostgreSQL at %s:%d"
+                          + " (outside the service)%n",
                           RUNS, LoadTools.setting("BENCH_JVM_FLAGS", ""), secret, postgres.host(), postgres.port());
         System.out.printf("%-44s %12s %12s %8s   %s%n", "what (median)", "service", "hello world", "ratio",
                           "paired ratios: median (min-max)");

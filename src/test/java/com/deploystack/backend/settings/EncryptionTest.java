@@ -63,6 +63,19 @@ class EncryptionTest {
         return TestPostgres.get().connect(database);
     }
 
+    /** The active key's derivation as {@code global_settings_keys} stores it (the salt's length in base64). */
+    record ActiveKey(String kdf, int iterations, int saltLength) {
+    }
+
+    private static ActiveKey activeKey(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT kdf, iterations, length(salt) FROM global_settings_keys WHERE active");
+             ResultSet row = statement.executeQuery()) {
+            assertThat("an active key", row.next(), is(true));
+            return new ActiveKey(row.getString(1), row.getInt(2), row.getInt(3));
+        }
+    }
+
     private KeyRotation.Result rotate(EncryptionSecret current, EncryptionSecret next) throws SQLException {
         DatabaseSettings settings = TestPostgres.get().settings(database);
         return KeyRotation.rotate(settings.migrationConnections(), TestPostgres.waits(settings), current, next);
@@ -124,14 +137,7 @@ class EncryptionTest {
             SettingsCipher second = new EncryptionKeys(() -> passphrase(PASSPHRASE)).unlock(two);
             assertThat("same secret, other installation: other salt, other key", first.keyId(), not(is(second.keyId())));
             assertThat(new EncryptionKeys(() -> passphrase(PASSPHRASE)).unlock(one).keyId(), is(first.keyId()));
-            try (PreparedStatement statement = one.prepareStatement(
-                    "SELECT kdf, iterations, length(salt) FROM global_settings_keys WHERE active");
-                 ResultSet row = statement.executeQuery()) {
-                row.next();
-                assertThat(row.getString(1), is("pbkdf2-sha256"));
-                assertThat(row.getInt(2), is(600_000));
-                assertThat(row.getInt(3), is(24));
-            }
+            assertThat(activeKey(one), is(new ActiveKey("pbkdf2-sha256", 600_000, 24)));
             SettingsEncryptionException wrong = assertThrows(SettingsEncryptionException.class,
                     () -> new EncryptionKeys(() -> passphrase("another-long-test-passphrase")).unlock(one));
             assertThat(wrong.getMessage(), containsString(EncryptionSecret.VARIABLE + " does not match the key"));
@@ -157,12 +163,7 @@ class EncryptionTest {
         try (Connection connection = migrated()) {
             connection.setAutoCommit(false);
             new EncryptionKeys(() -> generated).unlock(connection);
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT kdf FROM global_settings_keys WHERE active");
-                 ResultSet row = statement.executeQuery()) {
-                row.next();
-                assertThat(row.getString(1), is("hkdf-sha256"));
-            }
+            assertThat(activeKey(connection), is(new ActiveKey("hkdf-sha256", 1, 24)));
         }
     }
 
@@ -184,13 +185,7 @@ class EncryptionTest {
         try (Connection connection = migrated()) {
             connection.setAutoCommit(false);
             SettingsCipher cipher = new EncryptionKeys(() -> given).unlock(connection);
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT kdf, iterations FROM global_settings_keys WHERE active");
-                 ResultSet row = statement.executeQuery()) {
-                row.next();
-                assertThat(row.getString(1), is("hkdf-sha256"));
-                assertThat(row.getInt(2), is(1));
-            }
+            assertThat(activeKey(connection), is(new ActiveKey("hkdf-sha256", 1, 24)));
             assertThat("the same file unlocks the same key",
                        new EncryptionKeys(() -> EncryptionSecret.current(
                                Map.of(EncryptionSecret.KEY_FILE_VARIABLE, file.toString()), data)).unlock(connection)
